@@ -1,0 +1,60 @@
+"""Command line: check every layer, source and campaign against the data contract.
+
+Usage::
+
+    python -m layers.validate            # the whole atlas
+    python -m layers.validate FILE ...   # only these layer files (still uses sources/)
+
+Exit status 0 when everything is valid, 1 otherwise; each problem is printed on one line
+naming file, feature and field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from layers.catalog import default_sources_dir, load_spec
+from layers.loading import LayerLoadError, load_atlas, parse_layer
+from layers.sources import load_bibliography
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the validator; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m layers.validate", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="layer .geojson files (default: all)")
+    args = parser.parse_args(argv)
+    if not args.files:
+        atlas = load_atlas()
+        for e in atlas.errors:
+            print(e)
+        n = sum(len(l.gdf) for l in atlas.layers.values())
+        print(
+            f"{len(atlas.layers)} layers, {n} features, {len(atlas.bibliography)} sources, "
+            f"{len(atlas.corrections)} seed corrections: {len(atlas.errors)} problems"
+        )
+        return 1 if atlas.errors else 0
+    bib = load_bibliography(default_sources_dir())
+    for msg in bib.errors:
+        print(f"sources/{msg}")
+    bad = bool(bib.errors)
+    for path in args.files:
+        try:
+            spec = load_spec(path.with_suffix(".toml"))
+            gdf = parse_layer(path.read_bytes(), spec, file=path.name, bibliography=bib)
+            print(f"{path.name}: {len(gdf)} features OK")
+        except LayerLoadError as exc:
+            bad = True
+            for e in exc.errors:
+                print(e)
+        except (OSError, ValueError) as exc:
+            bad = True
+            print(f"{path.name}: {exc}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
