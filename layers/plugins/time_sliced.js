@@ -1,0 +1,309 @@
+/* Far East Frontiers: time-sliced layers for a Leaflet map (folium plugin).
+ * Filters features by day in the browser, draws the date bar, lazily loads layer
+ * bundles and, inside Streamlit, reports the date and view back to Python.
+ * Called as fefTimeSliced(map, cfg); see layers/plugins/time_sliced.py for cfg. */
+function fefTimeSliced(map, cfg) {
+  "use strict";
+  var FEF = (window.__fef = {
+    ready: false, day: cfg.day, renders: 0, lastDrawMs: null, visibleCount: 0,
+    loaded: {}, errors: []
+  });
+  var DAY_MS = 86400000;
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  if (cfg.iconPath) { L.Icon.Default.imagePath = cfg.iconPath; }
+
+  function iso(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
+  function human(day) {
+    var d = new Date(day * DAY_MS);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+  function fetchJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  map.createPane("fefBase");
+  map.getPane("fefBase").style.zIndex = 250;
+  var baseRenderer = L.canvas({ pane: "fefBase", padding: 0.3 });
+  var renderer = L.canvas({ padding: 0.3, tolerance: 4 });
+
+  /* ---- basemap and online alternatives ---- */
+  var baseGroup = L.layerGroup();
+  function buildBase(b) {
+    var fc = { type: "FeatureCollection", features: b.features.map(function (f) {
+      return { type: "Feature", geometry: f.g, properties: { y: f.y } };
+    }) };
+    L.geoJSON(fc, {
+      style: function (f) { return b.styles[f.properties.y]; },
+      renderer: baseRenderer, pane: "fefBase", interactive: false
+    }).addTo(baseGroup);
+    map.getContainer().style.background = "#cfe0ec";
+  }
+  var baseLayers = {};
+  baseLayers["Offline vector basemap"] = baseGroup;
+  (cfg.online || []).forEach(function (t) {
+    baseLayers[t.name + " (online)"] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+  });
+  var currentBase = "Offline vector basemap";
+  baseGroup.addTo(map);
+  map.on("baselayerchange", function (e) {
+    currentBase = e.name;
+    map.getContainer().style.background = e.layer === baseGroup ? "#cfe0ec" : "#ddd";
+    report(false);
+  });
+
+  /* ---- overlay layers ---- */
+  var states = {};
+  var overlays = {};
+  cfg.layers.forEach(function (spec) {
+    var st = { spec: spec, group: L.featureGroup(), feats: [], loaded: false, loading: null, visible: !!spec.visible };
+    st.group.setZIndex && st.group.setZIndex(spec.order);
+    states[spec.id] = st;
+    overlays[spec.title] = st.group;
+  });
+
+  function buildLayer(st, b) {
+    b.features.forEach(function (f) {
+      var style = b.styles[f.y];
+      var lyr = L.geoJSON(f.g, {
+        style: function () { return style; },
+        pointToLayer: function (gj, latlng) {
+          return L.circleMarker(latlng, L.extend({ renderer: renderer }, style));
+        },
+        renderer: renderer
+      });
+      lyr.bindTooltip(f.t, { sticky: true, direction: "top", className: "fef-tooltip" });
+      lyr.bindPopup(f.p, { maxWidth: 380, maxHeight: 420, className: "fef-popup-wrap" });
+      lyr.fefId = f.i;
+      st.feats.push({ s: f.s, e: f.e, layer: lyr, on: false, id: f.i });
+    });
+    st.loaded = true;
+    FEF.loaded[st.spec.id] = st.feats.length;
+  }
+
+  function ensureLoaded(st) {
+    if (st.loaded) { return Promise.resolve(st); }
+    if (!st.loading) {
+      var p = st.spec.data ? Promise.resolve(st.spec.data) : fetchJson(st.spec.url);
+      st.loading = p.then(function (b) { buildLayer(st, b); return st; }).catch(function (err) {
+        FEF.errors.push(String(err));
+        showError("Layer \u201c" + st.spec.title + "\u201d could not be loaded: " + err.message);
+        st.loading = null;
+      });
+    }
+    return st.loading;
+  }
+
+  /* ---- time filtering ---- */
+  function applyDay(day) {
+    var t0 = performance.now();
+    FEF.day = day;
+    var count = 0;
+    Object.keys(states).forEach(function (id) {
+      var st = states[id];
+      if (!st.loaded) { return; }
+      for (var i = 0; i < st.feats.length; i++) {
+        var f = st.feats[i];
+        var want = f.s <= day && (f.e === null || day < f.e);
+        if (want !== f.on) {
+          if (want) { st.group.addLayer(f.layer); } else { st.group.removeLayer(f.layer); }
+          f.on = want;
+        }
+        if (want && st.visible) { count++; }
+      }
+    });
+    FEF.visibleCount = count;
+    ui.setDay(day, count);
+    requestAnimationFrame(function () {
+      FEF.renders++;
+      FEF.lastDrawMs = performance.now() - t0;
+      document.dispatchEvent(new CustomEvent("fef:rendered", { detail: { day: day, count: count } }));
+    });
+  }
+
+  function setVisible(ids) {
+    var want = {};
+    ids.forEach(function (id) { want[id] = true; });
+    var pending = [];
+    Object.keys(states).forEach(function (id) {
+      var st = states[id];
+      st.visible = !!want[id];
+      if (st.visible) {
+        pending.push(ensureLoaded(st).then(function () {
+          if (st.visible && !map.hasLayer(st.group)) { st.group.addTo(map); }
+        }));
+      } else if (map.hasLayer(st.group)) {
+        map.removeLayer(st.group);
+      }
+    });
+    return Promise.all(pending).then(function () { applyDay(FEF.day); });
+  }
+
+  /* ---- date bar ---- */
+  var events = (cfg.events || []).slice().sort(function (a, b) { return a - b; });
+  var ui = (function () {
+    var Bar = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "fef-timebar");
+        div.innerHTML =
+          '<button type="button" data-act="prev" title="Previous change on the map">\u00ab</button>' +
+          '<button type="button" data-act="back" title="One day earlier">\u25c0</button>' +
+          '<input type="range" class="fef-range" aria-label="Map date" step="1">' +
+          '<button type="button" data-act="fwd" title="One day later">\u25b6</button>' +
+          '<button type="button" data-act="next" title="Next change on the map">\u00bb</button>' +
+          '<button type="button" data-act="play" class="fef-play" title="Play / pause">Play</button>' +
+          '<output class="fef-date" aria-live="polite"></output>' +
+          '<span class="fef-count"></span>';
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    var bar = new Bar().addTo(map);
+    var el = bar.getContainer();
+    var range = el.querySelector(".fef-range");
+    range.min = cfg.start; range.max = cfg.end; range.value = cfg.day;
+    var out = el.querySelector(".fef-date");
+    var cnt = el.querySelector(".fef-count");
+    var playBtn = el.querySelector(".fef-play");
+    var timer = null;
+    function go(day, fromUser) {
+      day = Math.max(cfg.start, Math.min(cfg.end, Math.round(day)));
+      range.value = day;
+      applyDay(day);
+      if (fromUser) { report(true); }
+    }
+    function stepEvent(dir) {
+      var d = FEF.day, target = null;
+      if (dir > 0) { for (var i = 0; i < events.length; i++) { if (events[i] > d) { target = events[i]; break; } } }
+      else { for (var j = events.length - 1; j >= 0; j--) { if (events[j] < d) { target = events[j]; break; } } }
+      if (target !== null) { go(target, true); }
+    }
+    function togglePlay() {
+      if (timer) { clearInterval(timer); timer = null; playBtn.textContent = "Play"; return; }
+      playBtn.textContent = "Pause";
+      timer = setInterval(function () {
+        if (FEF.day >= cfg.end) { togglePlay(); return; }
+        var nxt = null;
+        for (var i = 0; i < events.length; i++) { if (events[i] > FEF.day) { nxt = events[i]; break; } }
+        go(nxt === null ? cfg.end : Math.min(nxt, FEF.day + Math.max(1, Math.round((cfg.end - cfg.start) / 200))), true);
+      }, cfg.play_ms || 400);
+    }
+    range.addEventListener("input", function () { go(+range.value, true); });
+    el.addEventListener("click", function (e) {
+      var act = e.target && e.target.getAttribute("data-act");
+      if (act === "prev") { stepEvent(-1); }
+      else if (act === "next") { stepEvent(1); }
+      else if (act === "back") { go(FEF.day - 1, true); }
+      else if (act === "fwd") { go(FEF.day + 1, true); }
+      else if (act === "play") { togglePlay(); }
+    });
+    return {
+      setDay: function (day, count) {
+        out.value = human(day);
+        out.textContent = human(day);
+        out.setAttribute("data-iso", iso(day));
+        cnt.textContent = count + (count === 1 ? " feature" : " features");
+        if (+range.value !== day) { range.value = day; }
+      },
+      go: go,
+      setRange: function (start, end) { cfg.start = start; cfg.end = end; range.min = start; range.max = end; }
+    };
+  })();
+
+  function showError(text) {
+    var box = document.querySelector(".fef-error");
+    if (!box) {
+      box = L.DomUtil.create("div", "fef-error", map.getContainer());
+    }
+    var p = document.createElement("div");
+    p.textContent = text;
+    box.appendChild(p);
+  }
+
+  /* ---- Streamlit bridge (component protocol v1) ---- */
+  var inStreamlit = !!cfg.streamlit && window.parent !== window;
+  var seq = 0, reportTimer = null, lastDateNonce = null, lastViewNonce = null, lastVisibleKey = null;
+  function post(type, extra) {
+    window.parent.postMessage(L.extend({ isStreamlitMessage: true, type: type }, extra || {}), "*");
+  }
+  function report(isDate) {
+    if (!inStreamlit) { return; }
+    clearTimeout(reportTimer);
+    reportTimer = setTimeout(function () {
+      var c = map.getCenter(), b = map.getBounds();
+      seq += 1;
+      post("streamlit:setComponentValue", {
+        dataType: "json",
+        value: {
+          date: iso(FEF.day), seq: seq, center: [+c.lat.toFixed(4), +c.lng.toFixed(4)], zoom: map.getZoom(),
+          bounds: [[+b.getSouth().toFixed(4), +b.getWest().toFixed(4)], [+b.getNorth().toFixed(4), +b.getEast().toFixed(4)]],
+          basemap: currentBase
+        }
+      });
+    }, isDate ? (cfg.report_ms || 150) : 400);
+  }
+  map.on("moveend", function () { if (FEF.ready) { report(false); } });
+
+  function onRender(args) {
+    if (args.height) { post("streamlit:setFrameHeight", { height: args.height }); }
+    var vis = args.visible || [];
+    var key = vis.join(",");
+    var p = Promise.resolve();
+    if (key !== lastVisibleKey) { lastVisibleKey = key; p = setVisible(vis); }
+    if (args.date_request && args.date_request.nonce !== lastDateNonce) {
+      lastDateNonce = args.date_request.nonce;
+      if (args.date_request.start !== undefined) { ui.setRange(args.date_request.start, args.date_request.end); }
+      ui.go(args.date_request.day, false);
+    }
+    if (args.view_request && args.view_request.nonce !== lastViewNonce) {
+      lastViewNonce = args.view_request.nonce;
+      var v = args.view_request;
+      if (v.center && v.zoom !== undefined && v.zoom !== null) { map.setView(v.center, v.zoom, { animate: false }); }
+      else if (v.bounds) { map.fitBounds(v.bounds, { animate: false }); }
+    }
+    return p;
+  }
+
+  /* ---- start ---- */
+  var baseReady = cfg.basemap.data ? Promise.resolve(cfg.basemap.data) : fetchJson(cfg.basemap.url);
+  baseReady.then(buildBase).catch(function (err) {
+    FEF.errors.push(String(err));
+    showError("The offline basemap could not be loaded: " + err.message);
+  });
+  if (cfg.overlay_control) {
+    L.control.layers(baseLayers, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    map.on("overlayadd overlayremove", function (e) {
+      Object.keys(states).forEach(function (id) {
+        var st = states[id];
+        if (st.group === e.layer) {
+          st.visible = e.type === "overlayadd";
+          if (st.visible) { ensureLoaded(st).then(function () { applyDay(FEF.day); }); } else { applyDay(FEF.day); }
+        }
+      });
+    });
+  } else {
+    L.control.layers(baseLayers, {}, { collapsed: true, position: "topright" }).addTo(map);
+  }
+  ui.setDay(cfg.day, 0);
+  var initial = cfg.layers.filter(function (s) { return s.visible; }).map(function (s) { return s.id; });
+  if (inStreamlit) {
+    window.addEventListener("message", function (ev) {
+      var d = ev.data;
+      if (d && d.type === "streamlit:render") { onRender(d.args || {}); }
+    });
+    post("streamlit:componentReady", { apiVersion: 1 });
+    post("streamlit:setFrameHeight", { height: cfg.height || 640 });
+  }
+  lastVisibleKey = initial.join(",");
+  setVisible(initial).then(function () {
+    FEF.ready = true;
+    document.dispatchEvent(new CustomEvent("fef:ready"));
+  });
+  FEF.goto = function (day) { ui.go(day, true); };
+  FEF.isoToDay = function (s) { return Math.round(Date.parse(s + "T00:00:00Z") / DAY_MS); };
+  return FEF;
+}

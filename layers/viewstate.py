@@ -1,0 +1,169 @@
+"""The view state: everything that defines what the map shows.
+
+One explicit model for the date, the visible layers, the campaign, the map view and the
+basemap. It round-trips through shareable URL query parameters and drives exports. Bad
+URL parameters never raise: each is reported and replaced by its default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from layers.dates import DateError, parse_date
+
+__all__ = ["ViewState", "ATLAS_START", "ATLAS_END", "BASEMAPS", "MAX_PARAM_LEN"]
+
+ATLAS_START = dt.date(1918, 1, 1)
+ATLAS_END = dt.date(1945, 9, 2)
+BASEMAPS = ("offline", "osm", "topo")
+MAX_PARAM_LEN = 2000
+
+Basemap = Literal["offline", "osm", "topo"]
+
+
+class ViewState(BaseModel):
+    """What the map shows.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The map date, within 1918-01-01 … 1945-09-02.
+    layers : tuple of str
+        Visible layer ids, in draw order.
+    campaign : str
+        Campaign preset id (``overview``, ``khalkhin_gol`` ...).
+    center : tuple of float, optional
+        Map centre ``(lat, lon)``; ``None`` = the campaign's extent.
+    zoom : int, optional
+    basemap : {"offline", "osm", "topo"}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: dt.date = dt.date(1939, 8, 20)
+    layers: tuple[str, ...] = ()
+    campaign: str = "overview"
+    center: tuple[float, float] | None = None
+    zoom: int | None = Field(default=None, ge=2, le=18)
+    basemap: Basemap = "offline"
+
+    @field_validator("date")
+    @classmethod
+    def _in_range(cls, v: dt.date) -> dt.date:
+        if not ATLAS_START <= v <= ATLAS_END:
+            raise ValueError(f"date {v} is outside {ATLAS_START} … {ATLAS_END}")
+        return v
+
+    @field_validator("center")
+    @classmethod
+    def _center(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not (-90 <= v[0] <= 90 and -180 <= v[1] <= 360):
+            raise ValueError("center must be (lat, lon) in degrees")
+        return v
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters that reproduce this state."""
+        q = {
+            "date": self.date.isoformat(),
+            "campaign": self.campaign,
+            "layers": ",".join(self.layers),
+        }
+        if self.center is not None and self.zoom is not None:
+            q["view"] = f"{self.center[0]:.4f},{self.center[1]:.4f},{self.zoom}"
+        if self.basemap != "offline":
+            q["basemap"] = self.basemap
+        return q
+
+    @classmethod
+    def from_query(
+        cls,
+        params: Mapping[str, str | list[str]],
+        *,
+        known_layers: Iterable[str],
+        known_campaigns: Iterable[str],
+        default: "ViewState",
+    ) -> tuple["ViewState", list[str]]:
+        """Build a state from URL parameters, reporting every bad one.
+
+        Parameters
+        ----------
+        params : mapping
+            Query parameters (a value may be a list; the last item counts).
+        known_layers, known_campaigns : iterable of str
+        default : ViewState
+            Used for anything missing or bad.
+
+        Returns
+        -------
+        state : ViewState
+        problems : list of str
+            Human-readable messages, one per rejected parameter.
+        """
+        problems: list[str] = []
+        layers_known = list(known_layers)
+        camps = set(known_campaigns)
+
+        def get(name: str) -> str | None:
+            v = params.get(name)
+            if isinstance(v, list):
+                v = v[-1] if v else None
+            if v is None:
+                return None
+            if len(v) > MAX_PARAM_LEN:
+                problems.append(f"URL parameter '{name}' is too long; ignored")
+                return None
+            return str(v)
+
+        values = default.model_dump()
+        raw = get("date")
+        if raw is not None:
+            try:
+                d = parse_date(raw)
+                if d.precision != "day":
+                    raise DateError("give a full date YYYY-MM-DD")
+                if not ATLAS_START <= d.first <= ATLAS_END:
+                    raise DateError(f"it must lie within {ATLAS_START} … {ATLAS_END}")
+                values["date"] = d.first
+            except DateError as exc:
+                problems.append(f"URL parameter 'date' ({_clip(raw)}) is not usable: {exc}")
+        raw = get("campaign")
+        if raw is not None:
+            if raw in camps:
+                values["campaign"] = raw
+            else:
+                problems.append(f"URL parameter 'campaign' ({_clip(raw)}) is not a known campaign")
+        raw = get("layers")
+        if raw is not None:
+            asked = [x for x in raw.split(",") if x]
+            unknown = [x for x in asked if x not in layers_known]
+            if unknown:
+                problems.append(
+                    "URL parameter 'layers' names unknown layers: " + ", ".join(_clip(x, 40) for x in unknown[:5])
+                )
+            values["layers"] = tuple(x for x in layers_known if x in asked)
+        raw = get("view")
+        if raw is not None:
+            try:
+                lat_s, lon_s, z_s = raw.split(",")
+                lat, lon, z = float(lat_s), float(lon_s), int(z_s)
+                if not (-90 <= lat <= 90 and -180 <= lon <= 360 and 2 <= z <= 18):
+                    raise ValueError
+                values["center"], values["zoom"] = (lat, lon), z
+            except ValueError:
+                problems.append(f"URL parameter 'view' ({_clip(raw)}) must be 'lat,lon,zoom'")
+        raw = get("basemap")
+        if raw is not None:
+            if raw in BASEMAPS:
+                values["basemap"] = raw
+            else:
+                problems.append(f"URL parameter 'basemap' ({_clip(raw)}) must be one of {', '.join(BASEMAPS)}")
+        return cls(**values), problems
+
+
+def _clip(text: str, n: int = 30) -> str:
+    """Shorten and quote user text for a message (it is escaped where shown)."""
+    return repr(text if len(text) <= n else text[:n] + "…")

@@ -1,0 +1,202 @@
+"""The interactive web map: a folium map with time-sliced layers.
+
+Two forms share one code path:
+
+- **component**: a static page written once per dataset (``write_component_dir``) that
+  the Streamlit app mounts as a custom component. Layer bundles are separate JSON files
+  fetched when a layer is first shown; assets come from Streamlit's static serving.
+- **standalone**: one self-contained HTML file (bundles and assets inlined) for export.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import folium
+import xyzservices.providers as xyz
+
+from layers.assets import STATIC_URL, inline_assets, use_local_assets
+from layers.bundle import basemap_bundle, bundle_json, content_hash, layer_bundle
+from layers.dates import to_day
+from layers.loading import Atlas
+from layers.plugins.time_sliced import TimeSlicedLayers
+from layers.slicing import change_days
+from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
+
+__all__ = ["online_tiles", "build_map", "standalone_html", "write_component_dir", "COMPONENT_HEIGHT"]
+
+COMPONENT_HEIGHT = 640
+
+
+def online_tiles() -> list[dict[str, Any]]:
+    """Online tile basemaps offered as options (never loaded unless the user picks one)."""
+    out = []
+    for name, p in (("OpenStreetMap", xyz.OpenStreetMap.Mapnik), ("OpenTopoMap terrain", xyz.OpenTopoMap)):
+        out.append(
+            {"name": name, "url": p.build_url(fill_subdomain=False, scale_factor=""),
+             "attribution": p.html_attribution, "max_zoom": int(p.get("max_zoom", 18))}
+        )
+    return out
+
+
+def _base_map(state: ViewState, bounds: Any, asset_base: str) -> folium.Map:
+    m = folium.Map(
+        location=list(state.center) if state.center else None,
+        zoom_start=state.zoom or 5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        min_zoom=3,
+        max_zoom=16,
+    )
+    if not state.center and bounds is not None:
+        m.fit_bounds(bounds)
+    use_local_assets(m, asset_base)
+    return m
+
+
+def _config(
+    atlas: Atlas,
+    state: ViewState,
+    layers: list[dict[str, Any]],
+    basemap: dict[str, Any],
+    *,
+    streamlit: bool,
+    overlay_control: bool,
+    asset_base: str,
+    start: int,
+    end: int,
+) -> dict[str, Any]:
+    return {
+        "start": start,
+        "end": end,
+        "day": to_day(state.date),
+        "events": [int(d) for d in change_days(atlas) if start <= d <= end],
+        "layers": layers,
+        "basemap": basemap,
+        "online": online_tiles(),
+        "streamlit": streamlit,
+        "overlay_control": overlay_control,
+        "height": COMPONENT_HEIGHT,
+        "icon_path": asset_base.rstrip("/") + "/leaflet/images/",
+    }
+
+
+def build_map(
+    atlas: Atlas,
+    state: ViewState,
+    *,
+    inline: bool = True,
+    data_urls: dict[str, str] | None = None,
+    basemap_url: str | None = None,
+    streamlit: bool = False,
+    asset_base: str = STATIC_URL + "/vendor",
+    start: str | None = None,
+    end: str | None = None,
+) -> folium.Map:
+    """A folium map of the atlas with the date bar.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    state : ViewState
+        Date, visible layers, campaign extent or centre/zoom.
+    inline : bool
+        Embed every layer bundle in the page (standalone) instead of fetching ``data_urls``.
+    data_urls : dict of str to str, optional
+        Bundle URL per layer id (when ``inline`` is false).
+    basemap_url : str, optional
+        Basemap bundle URL (when ``inline`` is false).
+    streamlit : bool
+        Talk to Streamlit's component protocol.
+    asset_base : str
+        URL of the vendored assets as the page will see it.
+    start, end : str, optional
+        Date bar range (default 1918-01-01 … 1945-09-02).
+
+    Returns
+    -------
+    folium.Map
+    """
+    camp = atlas.campaigns.get(state.campaign)
+    bounds = [list(camp.bounds[0]), list(camp.bounds[1])] if camp else [[38, 104], [56, 146]]
+    m = _base_map(state, bounds, asset_base)
+    layers = []
+    for lid, layer in atlas.layers.items():
+        entry: dict[str, Any] = {
+            "id": lid, "title": layer.spec.title, "order": layer.spec.order, "visible": lid in state.layers,
+        }
+        if inline:
+            entry["data"] = layer_bundle(atlas, layer)
+        else:
+            entry["url"] = (data_urls or {})[lid]
+        layers.append(entry)
+    basemap = {"data": basemap_bundle()} if inline else {"url": basemap_url}
+    cfg = _config(
+        atlas, state, layers, basemap,
+        streamlit=streamlit, overlay_control=not streamlit, asset_base=asset_base,
+        start=to_day(start or ATLAS_START), end=to_day(end or ATLAS_END),
+    )
+    TimeSlicedLayers(cfg).add_to(m)
+    return m
+
+
+def standalone_html(atlas: Atlas, state: ViewState, *, title: str = "Far East Frontiers 1918–1945") -> str:
+    """One self-contained interactive HTML file (works offline, no files beside it)."""
+    m = build_map(atlas, state, inline=True, asset_base="vendor:")
+    html = m.get_root().render()
+    html = html.replace("<head>", f"<head><title>{_escape(title)}</title>", 1)
+    return inline_assets(html, "vendor:")
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def write_component_dir(atlas: Atlas, root: Path) -> Path:
+    """Write the component page and layer bundles for the Streamlit app.
+
+    The folder name is a hash of its content, so a changed dataset gets a new URL and
+    browsers never mix old and new bundles.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    root : Path
+        Parent folder (created if needed).
+
+    Returns
+    -------
+    Path
+        ``root/<hash>/`` holding ``index.html``, ``basemap.json`` and ``layers/*.json``.
+    """
+    texts = {f"layers/{lid}.json": bundle_json(layer_bundle(atlas, layer)) for lid, layer in atlas.layers.items()}
+    texts["basemap.json"] = bundle_json(basemap_bundle())
+    urls = {lid: f"layers/{lid}.json" for lid in atlas.layers}
+    # The component page is served at <base>/component/<name>/index.html, so the app's
+    # static files are two levels up.
+    state = ViewState(layers=(), campaign="overview")
+    m = build_map(
+        atlas, state, inline=False, data_urls=urls, basemap_url="basemap.json", streamlit=True,
+        asset_base="../.." + STATIC_URL + "/vendor",
+    )
+    page = m.get_root().render()
+    digest = content_hash(page, *[texts[k] for k in sorted(texts)])
+    out = Path(root) / digest
+    if not (out / "index.html").exists():
+        (out / "layers").mkdir(parents=True, exist_ok=True)
+        for rel, text in texts.items():
+            (out / rel).write_text(text, encoding="utf-8")
+        (out / "index.html").write_text(page, encoding="utf-8")
+    return out
+
+
+def bundle_sizes(folder: Path) -> dict[str, int]:
+    """Bytes of each file in a component folder (for the benchmark and README)."""
+    return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
