@@ -248,6 +248,17 @@ function fefTimeSliced(map, cfg) {
   }
   map.on("moveend", function () { if (FEF.ready) { report(false); } });
 
+  function applyView(v) {
+    /* The iframe may still be 0 px high on the first render: wait until it has a size. */
+    map.invalidateSize(false);
+    if (map.getSize().y < 50) {
+      setTimeout(function () { applyView(v); }, 50);
+      return;
+    }
+    if (v.center && v.zoom !== undefined && v.zoom !== null) { map.setView(v.center, v.zoom, { animate: false }); }
+    else if (v.bounds) { map.fitBounds(v.bounds, { animate: false }); }
+  }
+
   function onRender(args) {
     if (args.height) { post("streamlit:setFrameHeight", { height: args.height }); }
     var vis = args.visible || [];
@@ -261,9 +272,7 @@ function fefTimeSliced(map, cfg) {
     }
     if (args.view_request && args.view_request.nonce !== lastViewNonce) {
       lastViewNonce = args.view_request.nonce;
-      var v = args.view_request;
-      if (v.center && v.zoom !== undefined && v.zoom !== null) { map.setView(v.center, v.zoom, { animate: false }); }
-      else if (v.bounds) { map.fitBounds(v.bounds, { animate: false }); }
+      applyView(args.view_request);
     }
     return p;
   }

@@ -1,0 +1,194 @@
+"""Far East Frontiers 1918–1945: the Streamlit dashboard.
+
+Thin by design: data, slicing, styling, maps and exports live in ``layers/``. The map is
+a folium page mounted once as a custom component; it filters by date in the browser and
+reports the date and view back here, so the side panels follow the map without ever
+reloading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from layers import load_atlas
+from layers.catalog import REPO_ROOT
+from layers.dates import to_day
+from layers.panels import corrections_table, events_between, figures_table, visible_features
+from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
+from layers.webmap import COMPONENT_HEIGHT, write_component_dir
+
+BUILD_DIR = Path(REPO_ROOT) / ".cache" / "component"
+GROUPS = {"frontier": "Frontiers", "campaign": "Campaigns", "context": "Context", "reference": "Reference"}
+
+def md_escape(text: str) -> str:
+    """Show text literally in Markdown (no links, images or emphasis from data or URLs)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+st.set_page_config(page_title="Far East Frontiers 1918–1945", layout="wide")
+
+
+@st.cache_resource
+def get_atlas():
+    """Load and validate the atlas once per server process."""
+    return load_atlas()
+
+
+@st.cache_resource
+def get_map_component():
+    """Write the map page and bundles once and declare the component serving them."""
+    folder = write_component_dir(get_atlas(), BUILD_DIR)
+    return components.declare_component(f"fef_map_{folder.name}", path=str(folder))
+
+
+atlas = get_atlas()
+ss = st.session_state
+
+# ---- view state: URL on first run, then session ----
+if "view" not in ss:
+    overview = atlas.campaigns.get("overview")
+    default = ViewState(
+        date=dt.date.fromisoformat(overview.default_date) if overview else dt.date(1939, 8, 20),
+        layers=tuple(l for l, s in atlas.specs.items() if s.default_visible and l in atlas.layers),
+        campaign="overview",
+    )
+    state, problems = ViewState.from_query(
+        dict(st.query_params.to_dict()), known_layers=list(atlas.layers),
+        known_campaigns=list(atlas.campaigns), default=default,
+    )
+    ss.view, ss.url_problems = state, problems
+    ss.date_nonce, ss.view_nonce = 1, 1
+    ss.last_seq = None
+    for lid in atlas.layers:
+        ss[f"show_{lid}"] = lid in state.layers
+view: ViewState = ss.view
+
+
+def _on_campaign() -> None:
+    camp = atlas.campaigns[ss.campaign_pick]
+    for lid in atlas.layers:
+        ss[f"show_{lid}"] = lid in camp.layers
+    ss.view = ss.view.model_copy(update={
+        "campaign": camp.id, "date": dt.date.fromisoformat(camp.default_date),
+        "layers": tuple(l for l in atlas.layers if l in camp.layers), "center": None, "zoom": None,
+    })
+    ss.date_nonce += 1
+    ss.view_nonce += 1
+
+
+def _on_goto() -> None:
+    ss.view = ss.view.model_copy(update={"date": ss.goto_date})
+    ss.date_nonce += 1
+
+
+def _on_event() -> None:
+    day = ss.event_pick
+    if day is not None:
+        ss.view = ss.view.model_copy(update={"date": dt.date(1970, 1, 1) + dt.timedelta(days=int(day))})
+        ss.date_nonce += 1
+
+
+# ---- sidebar ----
+with st.sidebar:
+    st.header("Campaign")
+    names = list(atlas.campaigns)
+    st.selectbox(
+        "Campaign preset", names, index=names.index(view.campaign) if view.campaign in names else 0,
+        format_func=lambda c: atlas.campaigns[c].title, key="campaign_pick", on_change=_on_campaign,
+    )
+    st.header("Layers")
+    for group, label in GROUPS.items():
+        ids = [lid for lid, layer in atlas.layers.items() if layer.spec.group == group]
+        if not ids:
+            continue
+        st.caption(label)
+        for lid in ids:
+            st.checkbox(atlas.layers[lid].spec.title, key=f"show_{lid}", help=atlas.layers[lid].spec.description)
+    st.header("Go to")
+    ss.goto_date = view.date
+    st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
+                  on_change=_on_goto, format="YYYY-MM-DD")
+
+visible = tuple(lid for lid in atlas.layers if ss.get(f"show_{lid}"))
+if visible != view.layers:
+    view = ss.view = view.model_copy(update={"layers": visible})
+
+# ---- main ----
+st.title("Far East Frontiers 1918–1945")
+st.caption(
+    "Soviet–Japanese conflicts from the Siberian intervention to August 1945. Move the date bar "
+    "under the map; click a feature for its dates, figures and sources."
+)
+for msg in ss.url_problems:
+    st.warning(md_escape(msg), icon="⚠️")
+for err in atlas.errors[:20]:
+    st.warning(md_escape(f"Data problem, layer skipped: {err}"), icon="⚠️")
+
+camp = atlas.campaigns.get(view.campaign)
+date_request = {"day": to_day(view.date), "nonce": ss.date_nonce}
+if camp:
+    date_request |= {"start": to_day(ATLAS_START), "end": to_day(ATLAS_END)}
+view_request = {"nonce": ss.view_nonce}
+if view.center and view.zoom:
+    view_request |= {"center": list(view.center), "zoom": view.zoom}
+elif camp:
+    view_request |= {"bounds": [list(camp.bounds[0]), list(camp.bounds[1])]}
+
+fef_map = get_map_component()
+value = fef_map(
+    visible=list(visible), date_request=date_request, view_request=view_request,
+    height=COMPONENT_HEIGHT, key="fef_map", default=None,
+)
+if value and value.get("seq") != ss.last_seq:
+    ss.last_seq = value.get("seq")
+    try:
+        new_date = dt.date.fromisoformat(value["date"])
+        center = tuple(value["center"])
+        view = ss.view = view.model_copy(update={
+            "date": min(max(new_date, ATLAS_START), ATLAS_END),
+            "center": (float(center[0]), float(center[1])), "zoom": int(value["zoom"]),
+        })
+    except (KeyError, TypeError, ValueError):
+        st.warning("The map sent a view the dashboard could not read; keeping the previous one.")
+st.query_params.from_dict(view.to_query())
+
+# ---- panels ----
+st.subheader(f"On the map on {view.date.day} {view.date:%B %Y}")
+left, right = st.columns([3, 2])
+with left:
+    table = visible_features(atlas, view.date, visible)
+    st.markdown(f"**{len(table)} features** in {len(visible)} layers.")
+    st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", height=320)
+with right:
+    figs = figures_table(atlas, view.date, visible)
+    st.markdown("**Figures** (one row per source; sources often disagree)")
+    if len(figs):
+        st.dataframe(figs, hide_index=True, width="stretch", height=320)
+    else:
+        st.caption("No figures for the features on the map at this date.")
+
+day = to_day(view.date)
+events = events_between(atlas, day - 30, day + 30)
+with st.expander(f"Chronology: {len(events)} events within 30 days", expanded=False):
+    if len(events):
+        st.selectbox(
+            "Jump to event", [None, *events["day"].tolist()], key="event_pick", on_change=_on_event,
+            format_func=lambda d: "—" if d is None else
+            events.loc[events["day"] == d, "date"].iloc[0] + ": " + events.loc[events["day"] == d, "name"].iloc[0],
+        )
+        st.dataframe(events.drop(columns=["day"]), hide_index=True, width="stretch")
+with st.expander("Errors in the seed texts, corrected", expanded=False):
+    st.dataframe(corrections_table(atlas), hide_index=True, width="stretch")
+with st.expander("Sources of the layers shown", expanded=False):
+    keys = sorted({k for lid in visible for ks in atlas.layers[lid].gdf["sources"] for k in ks})
+    st.dataframe({"key": keys, "citation": [atlas.bibliography.cite(k) for k in keys]},
+                 hide_index=True, width="stretch")
+    st.caption(
+        "Base map: Natural Earth (public domain) and GSHHG rivers (LGPL-3.0), built by "
+        "scripts/build_basemap.py. Layer data licences are listed in geodata/README.md."
+    )

@@ -1,0 +1,117 @@
+"""Tables for the dashboard's side panels: what is on the map, figures, events.
+
+Plain pandas; the app only displays them, the tests check them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from layers.dates import to_day
+from layers.loading import Atlas
+from layers.popups import date_range_text, figures_by_label
+from layers.slicing import mask_at
+
+__all__ = ["visible_features", "figures_table", "events_between", "corrections_table"]
+
+
+def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """One row per feature on the map on ``day`` in the given layers.
+
+    Columns: ``layer``, ``id``, ``name``, ``kind``, ``dates``, ``certainty``, ``sources``
+    (full citations joined by `` | ``), ``seed_only`` is never true (refused at load).
+    """
+    d = day if isinstance(day, int) else to_day(day)
+    rows = []
+    for lid in layer_ids:
+        layer = atlas.layers.get(lid)
+        if layer is None:
+            continue
+        part = layer.gdf[mask_at(layer.gdf, d)]
+        for props in part["properties"]:
+            rows.append(
+                {
+                    "layer": layer.spec.title,
+                    "id": props["id"],
+                    "name": props["name"],
+                    "kind": props["kind"].replace("_", " "),
+                    "dates": date_range_text(props),
+                    "certainty": props["certainty"].replace("_", " "),
+                    "sources": " | ".join(atlas.bibliography.cite(k) for k in props["sources"]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources"])
+
+
+def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Every figure of the features on the map, one row per source.
+
+    Columns: ``feature``, ``figure``, ``value``, ``source``, ``note``, ``sources_disagree``.
+    """
+    d = day if isinstance(day, int) else to_day(day)
+    rows = []
+    for lid in layer_ids:
+        layer = atlas.layers.get(lid)
+        if layer is None:
+            continue
+        for props in layer.gdf[mask_at(layer.gdf, d)]["properties"]:
+            for label, figs in figures_by_label(props).items():
+                disagree = len({(f["value"], f.get("value_max")) for f in figs}) > 1
+                for f in figs:
+                    value = f"{f['value']:,.0f}" + (f"–{f['value_max']:,.0f}" if f.get("value_max") is not None else "")
+                    if f.get("unit"):
+                        value += f" {f['unit']}"
+                    rows.append(
+                        {
+                            "feature": props["name"],
+                            "figure": label,
+                            "value": value,
+                            "source": atlas.bibliography.cite(f["source"]),
+                            "note": f.get("note") or "",
+                            "sources_disagree": disagree,
+                        }
+                    )
+    return pd.DataFrame(rows, columns=["feature", "figure", "value", "source", "note", "sources_disagree"])
+
+
+def events_between(atlas: Atlas, start: dt.date | int, end: dt.date | int, layer_id: str = "chronology") -> pd.DataFrame:
+    """Chronology events starting in ``[start, end]``, sorted by date.
+
+    Columns: ``day``, ``date``, ``name``, ``campaign``, ``description``, ``sources``.
+    """
+    layer = atlas.layers.get(layer_id)
+    cols = ["day", "date", "name", "campaign", "description", "sources"]
+    if layer is None:
+        return pd.DataFrame(columns=cols)
+    s = start if isinstance(start, int) else to_day(start)
+    e = end if isinstance(end, int) else to_day(end)
+    gdf = layer.gdf[(layer.gdf["start_day"] >= s) & (layer.gdf["start_day"] <= e)].sort_values("start_day")
+    rows = [
+        {
+            "day": int(r.start_day),
+            "date": date_range_text(r.properties),
+            "name": r.properties["name"],
+            "campaign": r.properties.get("campaign") or "",
+            "description": r.properties["description"],
+            "sources": " | ".join(atlas.bibliography.cite(k) for k in r.properties["sources"]),
+        }
+        for r in gdf.itertuples()
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def corrections_table(atlas: Atlas) -> pd.DataFrame:
+    """The seed-text corrections: what a seed says, what the sources say."""
+    rows = [
+        {
+            "seed": atlas.bibliography[c.seed].title if c.seed in atlas.bibliography else c.seed,
+            "severity": c.severity,
+            "the seed says": c.claim,
+            "the sources say": c.correction,
+            "sources": " | ".join(atlas.bibliography.cite(k) for k in c.sources),
+        }
+        for c in atlas.corrections
+    ]
+    return pd.DataFrame(rows, columns=["seed", "severity", "the seed says", "the sources say", "sources"])
