@@ -10,7 +10,7 @@ Two forms share one code path:
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,8 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
         asset_base="../.." + STATIC_URL + "/vendor",
     )
     page = m.get_root().render()
-    digest = content_hash(page, *[texts[k] for k in sorted(texts)])
+    # folium names elements with random hex ids; leave them out of the content hash
+    digest = content_hash(re.sub(r"_[0-9a-f]{32}", "", page), *[texts[k] for k in sorted(texts)])
     out = Path(root) / digest
     if not (out / "index.html").exists():
         (out / "layers").mkdir(parents=True, exist_ok=True)

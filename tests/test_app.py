@@ -1,0 +1,91 @@
+"""Widget logic of the dashboard, with Streamlit's AppTest (the map itself is a custom
+component AppTest cannot see; the browser tests cover it)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def app(atlas) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at
+
+
+def checkbox_for(at: AppTest, title: str):
+    return next(c for c in at.sidebar.checkbox if c.label == title)
+
+
+def test_starts_without_exceptions_and_shows_layers(app, atlas):
+    app.run()
+    assert not app.exception
+    labels = {c.label for c in app.sidebar.checkbox}
+    assert {l.spec.title for l in atlas.layers.values()} <= labels
+    assert app.title[0].value.startswith("Far East Frontiers")
+    assert any(s.value.startswith("On the map on ") for s in app.subheader)
+
+
+def test_url_parameters_set_the_state(atlas):
+    lid = next(iter(atlas.layers))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "1938-08-06"
+    at.query_params["layers"] = lid
+    at.run()
+    assert not at.exception
+    assert any(s.value == "On the map on 6 August 1938" for s in at.subheader)
+    on = [c.label for c in at.sidebar.checkbox if c.value]
+    assert on == [atlas.layers[lid].spec.title]
+    assert at.query_params["date"] == ["1938-08-06"] or at.query_params["date"] == "1938-08-06"
+
+
+def test_bad_url_parameters_warn_and_do_not_crash():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "1999-99-99"
+    at.query_params["layers"] = "<script>alert(1)</script>"
+    at.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "date" in warnings and "layers" in warnings
+    assert "<script>" not in warnings  # shown escaped, never as markup
+
+
+def test_campaign_preset_sets_date_and_layers(atlas):
+    if "khalkhin_gol" not in atlas.campaigns:
+        pytest.skip("no khalkhin_gol campaign")
+    camp = atlas.campaigns["khalkhin_gol"]
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.selectbox(key="campaign_pick").set_value("khalkhin_gol").run()
+    assert not at.exception
+    on = {c.label for c in at.sidebar.checkbox if c.value}
+    assert on == {atlas.layers[l].spec.title for l in camp.layers if l in atlas.layers}
+    d = camp.default_date
+    import datetime as dt
+
+    day = dt.date.fromisoformat(d)
+    assert any(s.value == f"On the map on {day.day} {day:%B %Y}" for s in at.subheader)
+
+
+def test_unticking_a_layer_removes_its_features_from_the_panel(atlas):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    before = at.dataframe[0].value
+    ticked = [c for c in at.sidebar.checkbox if c.value]
+    assert ticked
+    title = ticked[0].label
+    assert (before["layer"] == title).any() or len(before) == 0
+    ticked[0].uncheck().run()
+    after = at.dataframe[0].value
+    assert not (after["layer"] == title).any()
+
+
+def test_goto_date_moves_the_panels():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    import datetime as dt
+
+    at.sidebar.date_input(key="goto_date").set_value(dt.date(1922, 10, 25)).run()
+    assert not at.exception
+    assert any(s.value == "On the map on 25 October 1922" for s in at.subheader)

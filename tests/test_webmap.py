@@ -1,0 +1,66 @@
+"""The web map as rendered HTML: local assets only, data escaped, bundles compact."""
+
+import json
+import re
+
+from layers.assets import VENDOR_DIR
+from layers.bundle import arrowhead, layer_bundle, round_coords
+from layers.plugins.time_sliced import safe_json
+from layers.viewstate import ViewState
+from layers.webmap import build_map, standalone_html, write_component_dir
+
+from shapely.geometry import LineString, Point
+
+CDN = re.compile(r"(cdn\.jsdelivr|cdnjs|code\.jquery|unpkg|netdna|bootstrapcdn|googleapis)")
+
+
+def test_served_map_uses_only_vendored_assets(sample_atlas):
+    html = build_map(sample_atlas, ViewState(layers=("sample_sites",))).get_root().render()
+    assert not CDN.search(html)
+    srcs = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert srcs and all(s.startswith("/app/static/vendor/") for s in srcs), srcs
+    for s in srcs:
+        assert (VENDOR_DIR / s.removeprefix("/app/static/vendor/")).exists()
+
+
+def test_standalone_html_is_self_contained(sample_atlas):
+    html = standalone_html(sample_atlas, ViewState(layers=("sample_sites",)))
+    assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
+    assert "fefTimeSliced(" in html and "Leaflet" in html
+    assert "images/layers.png" not in html  # inlined as data URI
+
+
+def test_hostile_text_cannot_close_the_script(sample_atlas):
+    html = standalone_html(sample_atlas, ViewState(layers=("sample_sites",)))
+    assert "<script>alert(1)</script>" not in html
+    assert safe_json({"x": "</script><!--"}).count("<") == 0
+
+
+def test_bundle_has_days_styles_and_escaped_popups(sample_atlas):
+    b = layer_bundle(sample_atlas, sample_atlas.layers["sample_sites"])
+    f = {x["i"]: x for x in b["features"]}
+    assert f["ts_vladivostok"]["e"] is None and f["ts_advance"]["s"] < 0
+    assert f["ts_advance"]["g"]["type"] == "GeometryCollection"  # line + arrowhead
+    assert "&lt;script&gt;" in f["ts_zone"]["p"]
+    assert b["styles"][f["ts_advance"]["y"]]["color"] == "#c0392b"
+    assert b["styles"][f["ts_zone"]["y"]]["color"] == "#1f3a93"
+
+
+def test_arrowhead_points_along_last_segment():
+    head = arrowhead(LineString([(118.0, 47.0), (119.0, 47.0)]))
+    assert head.is_valid and head.exterior.coords[0] == (119.0, 47.0)
+    assert head.centroid.x < 119.0 and abs(head.centroid.y - 47.0) < 1e-9
+    assert head.contains(Point(118.95, 47.0)) or head.buffer(1e-9).contains(Point(118.95, 47.0))
+
+
+def test_round_coords_five_decimals():
+    assert round_coords({"coordinates": [[118.123456789, 47.987654321]]}) == {"coordinates": [[118.12346, 47.98765]]}
+
+
+def test_component_dir_is_content_addressed(sample_atlas, tmp_path):
+    a = write_component_dir(sample_atlas, tmp_path)
+    b = write_component_dir(sample_atlas, tmp_path)
+    assert a == b and (a / "index.html").exists() and (a / "layers" / "sample_sites.json").exists()
+    page = (a / "index.html").read_text()
+    assert '"streamlit":true' in page and "../../app/static/vendor/leaflet/leaflet.js" in page
+    assert json.loads((a / "layers" / "sample_sites.json").read_text())["id"] == "sample_sites"
