@@ -126,3 +126,12 @@ def test_nothing_ships_from_shared():
     for path in list(GEODATA.rglob("*")) + list((REPO / "sources").rglob("*")) + list((REPO / "layers").rglob("*.py")):
         if path.is_file() and path.suffix in {".geojson", ".toml", ".py", ".csv", ".md"}:
             assert "shared/reference" not in path.read_text(encoding="utf-8", errors="ignore"), path
+
+
+def test_geodata_readme_is_up_to_date():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, str(REPO / "scripts" / "build_geodata_readme.py"), "--check"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout
