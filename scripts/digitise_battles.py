@@ -174,7 +174,8 @@ def build_feature(entry: dict[str, Any]) -> dict[str, Any]:
     ----------
     entry : dict
         One ``[[feature]]`` table: its ``geometry`` sub-table plus properties.
-        A missing ``end_date`` in the table means ``null``.
+        A missing ``end_date`` in the table means ``null``. Source keys cited
+        only by figures are appended to ``sources``.
 
     Returns
     -------
@@ -184,6 +185,13 @@ def build_feature(entry: dict[str, Any]) -> dict[str, Any]:
     entry = dict(entry)
     geometry = build_geometry(entry.pop("geometry"))
     entry.setdefault("end_date", None)
+    # Every source a figure cites is also listed among the feature's sources, so that the
+    # popup's citation list covers the figures table too.
+    sources = list(entry.get("sources", []))
+    for fig in entry.get("figures", []):
+        if fig["source"] not in sources:
+            sources.append(fig["source"])
+    entry["sources"] = sources
     key = style_key(entry)
     if key is not None:
         entry["style_key"] = key
