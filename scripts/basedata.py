@@ -465,6 +465,39 @@ def river_path(rivers: Sequence[LineString], anchors: Sequence[tuple[float, floa
     return shapely.line_merge(shapely.union_all([rivers[i] for i in sorted(used)]))
 
 
+def argun_entry() -> tuple[float, float]:
+    """Where the modern China–Russia border first follows a river, going from the tripoint.
+
+    Returns
+    -------
+    tuple
+        (lon, lat) of the first point of the Natural Earth CN-RU line (walking
+        north-east from the Tarbagan-Dakh tripoint in 0.005 degree steps) that is
+        within 1 km of a GSHHG river and stays within 1.5 km for the next 30 km.
+    """
+    countries = read_ne_countries()
+    line = eastern_cn_ru(countries)
+    rivers = shapely.union_all([r.line for r in read_gshhg_rivers((116.5, 49.3, 121.6, 53.5))])
+    step = 0.005
+    n = int(line.length / step)
+    dist = [line.interpolate(i * step).distance(rivers) * KM_PER_DEG for i in range(n)]
+    for i in range(n):
+        if dist[i] < 1.0 and all(d < 1.5 for d in dist[i:i + 60]):
+            p = line.interpolate(i * step)
+            return (round(p.x, 5), round(p.y, 5))
+    raise ValueError("border never follows a river")
+
+
+def eastern_cn_ru(countries: dict[str, BaseGeometry]) -> LineString:
+    """The eastern China–Russia boundary (tripoint to the Tumen) as one line, west to east."""
+    shared = shared_border(countries["CN"], countries["RU"])
+    parts = [g for g in getattr(shared, "geoms", [shared]) if g.bounds[0] > 110]
+    line = max(parts, key=lambda g: g.length)
+    if line.coords[0][0] > line.coords[-1][0]:
+        line = line.reverse()
+    return line
+
+
 def study_box() -> BaseGeometry:
     """The study area as a polygon."""
     return box(*BBOX)

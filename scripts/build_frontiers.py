@@ -1,0 +1,596 @@
+"""Build the derived frontier layers from base data and hand-authored control points.
+
+Usage::
+
+    python scripts/build_frontiers.py
+
+Writes ``geodata/manchurian_frontiers.geojson`` and ``geodata/mongolian_frontiers.geojson``
+(the ``.toml`` specs beside them are hand-written). Inputs:
+
+* Natural Earth 10m countries and admin-1 lines (see :mod:`basedata`): the modern
+  China-Russia, North Korea-Russia and China-Mongolia lines used as a *proxy* for the
+  1917-1945 frontiers, the modern provinces Heilongjiang, Jilin and Liaoning, Korea,
+  Mongolia and southern Sakhalin;
+* GSHHG/WDB-II rivers (LGPL-3.0): the Khalkhin Gol for the Nomonhan claim lines;
+* ``geodata/src/frontiers.toml``: checked points (with sources) and approximate control
+  polygons for Rehe, eastern Inner Mongolia and the Kwantung lease.
+
+The output is deterministic: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import shapely
+import shapely.ops
+from pyproj import Geod, Transformer
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping
+from shapely.geometry.base import BaseGeometry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import basedata as bd  # noqa: E402
+from build_basemap import load_src  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+GEODATA = ROOT / "geodata"
+NDIGITS = 5
+LINE_TOL = 0.002      # ~200 m: frontier lines keep their river detail
+POLY_TOL = 0.01       # ~1 km: territory fills
+GEOD = Geod(ellps="WGS84")
+
+SU_START = "1917-11-07"       # Soviet power proclaimed (Petrograd)
+MANCHUKUO_START = "1932-03-01"
+MANCHUKUO_END = "1945-08-19"  # dissolved 17/18 Aug 1945: first day it no longer existed
+REHE_TAKEN = "1933-03-04"     # Chengde fell
+NOMONHAN_DISPUTE_START = "1935"
+DEMARCATION = "1941-10-15"
+
+NE = "naturalearth_10m"
+BORDER_SOURCES = ["piglix_china_russia_border", "wp_china_russia_border"]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def pt(src: dict[str, Any], key: str) -> tuple[float, float]:
+    """(lon, lat) of a point in ``geodata/src/frontiers.toml``."""
+    p = src["points"][key]
+    return (float(p["lon"]), float(p["lat"]))
+
+
+def cut(line: LineString, a: tuple[float, float], b: tuple[float, float]) -> LineString:
+    """Part of ``line`` between the points nearest to ``a`` and ``b`` (in that order)."""
+    da, db = line.project(Point(a)), line.project(Point(b))
+    return shapely.ops.substring(line, da, db)
+
+
+def with_ends(line: LineString, start: tuple[float, float] | None = None,
+              end: tuple[float, float] | None = None) -> LineString:
+    """Replace the first/last vertex of ``line`` by exact end points (e.g. a checked tripoint)."""
+    cs = list(line.coords)
+    if start is not None:
+        cs[0] = start
+    if end is not None:
+        cs[-1] = end
+    return LineString(cs)
+
+
+def finish(geom: BaseGeometry, tol: float) -> BaseGeometry:
+    """Simplify, round to :data:`NDIGITS` and check validity."""
+    g = shapely.simplify(geom, tol, preserve_topology=True)
+    g = bd.round_geom(g, NDIGITS)
+    if g.geom_type in ("GeometryCollection",):
+        g = bd.polygonal(g) if not bd.polygonal(g).is_empty else bd.lineal(g)
+    reason = shapely.is_valid_reason(g)
+    if reason != "Valid Geometry" or g.is_empty:
+        raise ValueError(f"bad geometry: {reason}")
+    return g
+
+
+def km(line: BaseGeometry) -> float:
+    """Geodesic length in km."""
+    return GEOD.geometry_length(line) / 1000.0
+
+
+def area_km2(poly: BaseGeometry) -> float:
+    """Geodesic area in km2."""
+    return abs(GEOD.geometry_area_perimeter(poly)[0]) / 1e6
+
+
+def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON feature with properties in a fixed key order."""
+    order = ["id", "name", "kind", "start_date", "end_date", "start_date:edtf", "end_date:edtf",
+             "side", "certainty", "location_precision_m", "style_key", "description", "note",
+             "sources"]
+    p = {k: props[k] for k in order if k in props}
+    p.update({k: v for k, v in props.items() if k not in p})
+    return {"type": "Feature", "properties": p, "geometry": mapping(geom)}
+
+
+def dumps(features: Sequence[dict[str, Any]]) -> str:
+    """Serialise a FeatureCollection, one feature per line."""
+    def rnd(obj: Any) -> Any:
+        if isinstance(obj, float):
+            return round(obj, NDIGITS)
+        if isinstance(obj, (list, tuple)):
+            return [rnd(x) for x in obj]
+        if isinstance(obj, dict):
+            return {k: rnd(v) for k, v in obj.items()}
+        return obj
+    body = ",\n".join(json.dumps(rnd(f), ensure_ascii=False, separators=(",", ":")) for f in features)
+    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+
+
+def control_polygon(src: dict[str, Any], key: str) -> Polygon:
+    """A hand-authored control polygon from the src TOML."""
+    return Polygon(src["polygons"][key]["coords"])
+
+
+# ----------------------------------------------------------------------------- base geometry
+
+class Base:
+    """Base geometries shared by both layers (loaded once)."""
+
+    def __init__(self, src: dict[str, Any]) -> None:
+        self.src = src
+        self.countries = bd.read_ne_countries()
+        self.cn_ru = bd.eastern_cn_ru(self.countries)
+        kp_ru = bd.shared_border(self.countries["KP"], self.countries["RU"])
+        self.kp_ru = kp_ru if kp_ru.coords[0][1] > kp_ru.coords[-1][1] else kp_ru.reverse()
+        cn_mn = bd.shared_border(self.countries["CN"], self.countries["MN"])
+        tri = Point(pt(src, "tripoint_cn_mn_ru"))
+        if cn_mn.geom_type != "LineString":
+            cn_mn = max(cn_mn.geoms, key=lambda g: g.length)
+        if Point(cn_mn.coords[-1]).distance(tri) < Point(cn_mn.coords[0]).distance(tri):
+            cn_mn = cn_mn.reverse()
+        self.cn_mn = cn_mn  # from the Tarbagan-Dakh tripoint towards the west
+        self.lakes = bd.read_ne10("ne_10m_lakes", (130.0, 43.0, 135.0, 47.0))
+
+    def khanka_landfalls(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Where the CN-RU line enters (from the Sungacha) and leaves Lake Khanka."""
+        khanka = max(self.lakes, key=lambda g: g.area)
+        hits = self.cn_ru.intersection(khanka.boundary)
+        pts = sorted(getattr(hits, "geoms", [hits]), key=lambda p: -p.x)
+        return (pts[0].x, pts[0].y), (pts[-1].x, pts[-1].y)
+
+    def khasan_split(self, lat: float = 42.58) -> tuple[float, float]:
+        """Last crossing of latitude ``lat`` by the CN-RU line (start of the Khasan sector)."""
+        cross = self.cn_ru.intersection(LineString([(129.0, lat), (132.0, lat)]))
+        pts = sorted(getattr(cross, "geoms", [cross]), key=lambda p: self.cn_ru.project(p))
+        return (pts[-1].x, pts[-1].y)
+
+    def provinces(self) -> dict[str, BaseGeometry]:
+        """Modern Heilongjiang, Jilin and Liaoning as faces of the NE admin-1 lines."""
+        cn = self.countries["CN"]
+        lines = bd.read_ne10("ne_10m_admin_1_states_provinces_lines", (115, 38, 136, 54))
+        net = shapely.union_all([cn.boundary] + [g.intersection(cn.buffer(0.01)) for g in lines])
+        faces = list(shapely.polygonize(list(getattr(net, "geoms", [net]))).geoms)
+        out = {}
+        for code, seed in (("HL", "harbin"), ("JL", "hsinking"), ("LN", "mukden")):
+            hit = [f for f in faces if f.contains(Point(pt(self.src, seed)))]
+            if len(hit) != 1:
+                raise ValueError(f"province face for {code}: {len(hit)} hits")
+            out[code] = hit[0]
+        return out
+
+    def khalkhin_gol(self) -> LineString:
+        """The Khalkhin Gol from GSHHG, source to Buir Nur, as one line."""
+        raw = [r.line for r in bd.read_gshhg_rivers((116.5, 46.5, 121.5, 49.0))]
+        net = bd.node_network(raw)
+        anchors = [pt(self.src, k) for k in self.src["rivers"]["khalkhin_gol"]["anchors"]]
+        path = shapely.line_merge(bd.river_path(net, anchors))
+        if path.geom_type != "LineString":
+            path = max(path.geoms, key=lambda g: g.length)
+        return path
+
+
+# ----------------------------------------------------------------------------- Manchurian layer
+
+def manchurian_sections(base: Base) -> list[dict[str, Any]]:
+    """Section definitions along the China-Russia line (west to east)."""
+    src = base.src
+    argun = bd.argun_entry()
+    khanka_in, khanka_out = base.khanka_landfalls()
+    khasan = base.khasan_split()
+    line = with_ends(base.cn_ru, start=pt(src, "tripoint_cn_mn_ru"))
+    tri_kp = pt(src, "tripoint_cn_kp_ru")
+    khasan_geom = LineString(list(cut(line, khasan, line.coords[-1]).coords)
+                             + [pt(src, "zaozernaya"), tri_kp])
+    return [
+        dict(key="land_argun", name="land section, Tarbagan-Dakh tripoint to the Argun",
+             geom=cut(line, pt(src, "tripoint_cn_mn_ru"), argun), precision=5000,
+             sources=[NE, *BORDER_SOURCES, "wp_zabaykalsk", "wp2020_manzhouli"],
+             text=("The land line from the Mongolian tripoint north-east across the steppe, crossed by "
+                   "the Chinese Eastern Railway between Manchuli (Manzhouli) and Otpor (Zabaykalsk)."),
+             note=("Modern line as proxy. The west end is the modern Tarbagan-Dakh marker; the east end, "
+                   "where the line meets the Argun, is not located in the sources and is taken where "
+                   f"the Natural Earth line first follows a GSHHG river ({argun[1]:.3f}N {argun[0]:.3f}E).")),
+        dict(key="argun", name="Argun section", geom=cut(line, argun, pt(src, "amur_source")),
+             precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river"],
+             text="The Argun river from the end of the land section downstream to its confluence with the Shilka.",
+             note=("Modern river boundary as proxy; islands on the Argun were reallocated in 1991-2004. "
+                   "The upstream end (Argun entry) is not located in the sources.")),
+        dict(key="amur", name="Amur section", geom=cut(line, pt(src, "amur_source"), pt(src, "ussuri_mouth")),
+             precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river", "pwencycl_amur_river",
+                                      "mirror_ussuri_river"],
+             text=("The Amur from the Shilka-Argun confluence past Blagoveshchensk/Heihe and Aigun to the "
+                   "Ussuri confluence at Khabarovsk. Which channel and which islands formed the border was "
+                   "itself disputed (Kanchazu Island, 1937)."),
+             note=("Modern line as proxy: it follows the 2004 settlement at Bolshoy Ussuriysky (Heixiazi) "
+                   "island, not the Kazakevich-channel line the Soviets held in the 1930s (not verified).")),
+        dict(key="ussuri", name="Ussuri section",
+             geom=cut(line, pt(src, "ussuri_mouth"), pt(src, "sungacha_mouth_proxy")),
+             precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_ussuri_river", "wp_dalnerechensk"],
+             text="The Ussuri upstream (south) from Khabarovsk past Iman (Dalnerechensk) to the Sungacha mouth.",
+             note=("Modern river boundary as proxy. The Sungacha mouth is not located in the sources; the "
+                   "split is the GSHHG junction where the upper Ussuri leaves the boundary channel.")),
+        dict(key="sungacha_khanka", name="Sungacha and Lake Khanka section",
+             geom=cut(line, pt(src, "sungacha_mouth_proxy"), khanka_out),
+             precision=5000, sources=[NE, *BORDER_SOURCES, "mirror_songacha_river", "mirror_khanka_lake"],
+             text=("The meandering Sungacha, the outflow of Lake Khanka, up to the lake, then straight across "
+                   "the lake, which the line divides roughly 3,030 km2 Russian to 1,160 km2 Chinese."),
+             note=("Modern line as proxy. The in-lake segment and the west-shore landfall are not located in the "
+                   f"sources; the landfalls are where the Natural Earth line meets the lake shore "
+                   f"({khanka_in[1]:.3f}N {khanka_in[0]:.3f}E and {khanka_out[1]:.3f}N {khanka_out[0]:.3f}E).")),
+        dict(key="land_south_khanka", name="land section south of Lake Khanka",
+             geom=cut(line, khanka_out, khasan), precision=3000,
+             sources=[NE, *BORDER_SOURCES, "wp2020_suifenhe", "mirror_grodekovo"],
+             text=("The 1860 Peking Convention land line from Lake Khanka south across the Suifen valley, between "
+                   "Suifenhe (Pogranichnaya) and Grodekovo, and on over the hills past Hunchun towards the Tumen."),
+             note=("Modern line as proxy; its course in the 1930s is not verified. The CER crossing lies at "
+                   "about 44.40N 131.18E (interpolated). The south end is an arbitrary split at 42.58N, "
+                   "where the Khasan sector is taken to begin.")),
+        dict(key="khasan", name="Khasan sector (to the Tumen)", geom=khasan_geom, precision=2000,
+             sources=[NE, "wikisum_battle_of_lake_khasan", "mywenxue_zhanggufeng", "jankrogh_cn_kp_ru_markers", "mirror_de_chassansee"],
+             text=("The last hills before the Tumen, west of Lake Khasan. The Soviet line ran along the crests of "
+                   "Zaozernaya (Changkufeng) and Bezymyannaya; in 1938 Japan and Manchukuo claimed both hills "
+                   "and a line further east towards the lake (no coordinates found for that claim)."),
+             note=("North part: modern line as proxy (Natural Earth ends it about 13 km short of the real "
+                   "tripoint). South part drawn by hand through the estimated Zaozernaya summit "
+                   "(42.450N 130.588E, about 1.5 km) to the modern tripoint marker on the Tumen.")),
+    ]
+
+
+def manchurian_features(base: Base) -> list[dict[str, Any]]:
+    """All features of the ``manchurian_frontiers`` layer."""
+    src = base.src
+    feats: list[dict[str, Any]] = []
+    sections = manchurian_sections(base)
+    fer = ("From April 1920 to November 1922 the Russian side was nominally the Far Eastern Republic, a Soviet "
+           "buffer state, and parts of it were under Japanese or White control until October 1922.")
+    for sec in sections:
+        geom = finish(sec["geom"], LINE_TOL)
+        feats.append(feature(dict(
+            id=f"mf_cn_su_{sec['key']}", name=f"China–Soviet frontier: {sec['name']}", kind="frontier",
+            start_date=SU_START, end_date=MANCHUKUO_START, certainty="modern_proxy",
+            location_precision_m=sec["precision"], style_key="frontier",
+            description=f"{sec['text']} Chinese–Soviet frontier from the Bolshevik seizure of power until "
+                        f"Manchukuo was proclaimed. {fer}",
+            note=sec["note"], sources=sec["sources"] + ["wp_far_eastern_republic"]), geom))
+    for sec in sections:
+        geom = finish(sec["geom"], LINE_TOL)
+        feats.append(feature(dict(
+            id=f"mf_mk_su_{sec['key']}", name=f"Manchukuo–USSR frontier: {sec['name']}", kind="frontier",
+            start_date=MANCHUKUO_START, end_date=MANCHUKUO_END, certainty="modern_proxy",
+            location_precision_m=sec["precision"], style_key="frontier",
+            description=f"{sec['text']} Manchukuo inherited the Qing/Republican treaty line; this is the "
+                        "Manchukuo–Soviet frontier from 1 March 1932 to Manchukuo's dissolution on 17/18 August "
+                        "1945 (the end date is the first day it no longer existed).",
+            note=sec["note"], sources=sec["sources"] + ["mirror_manchukuo"]), geom))
+    # Tumen mouth section: USSR - Japanese Korea
+    tri_kp, mouth = pt(src, "tripoint_cn_kp_ru"), pt(src, "tumen_mouth")
+    tumen = cut(base.kp_ru, tri_kp, mouth)
+    tumen = LineString([tri_kp, *tumen.coords[1:-1], mouth])
+    feats.append(feature(dict(
+        id="mf_su_kr_tumen", name="Soviet–Korean frontier on the lower Tumen", kind="frontier",
+        start_date=SU_START, end_date="1945-09-02", **{"end_date:edtf": "[1945-08-15..1945-09-02]"},
+        certainty="modern_proxy", location_precision_m=2000, style_key="frontier",
+        description=("The main channel of the Tumen for its last ~17 km, from the tripoint with Manchuria to the "
+                     "sea: the frontier between Soviet Russia/USSR and Korea under Japanese rule. Soviet forces "
+                     "crossed into Korea here in August 1945. " + fer),
+        note=("Modern North Korea–Russia line (Natural Earth) as proxy, tied to the modern tripoint marker and "
+              "the river mouth; the Tumen channel has shifted since the 1930s. End date: Japanese rule in "
+              "Korea ended with the surrender (announced 15 Aug, signed 2 Sep 1945)."),
+        sources=[NE, "jankrogh_cn_kp_ru_markers", "wikimili_tumen_river", "piglix_korea_1910"]), finish(tumen, LINE_TOL)))
+    feats += manchurian_territories(base)
+    return feats
+
+
+def manchurian_territories(base: Base) -> list[dict[str, Any]]:
+    """Manchukuo (two periods), the Kwantung lease, Korea and Karafuto as fills."""
+    src = base.src
+    cn, ru = base.countries["CN"], base.countries["RU"]
+    prov = base.provinces()
+    kwantung = cn.intersection(control_polygon(src, "kwantung"))
+    east_im = cn.intersection(control_polygon(src, "east_inner_mongolia"))
+    rehe = cn.intersection(control_polygon(src, "rehe"))
+    core = shapely.union_all([prov["HL"], prov["JL"], prov["LN"], east_im])
+    mk1932 = bd.polygonal(core.difference(rehe).difference(kwantung))
+    mk1933 = bd.polygonal(shapely.union_all([core, rehe]).difference(kwantung))
+    korea = shapely.union_all([base.countries["KP"], base.countries["KR"]])
+    karafuto = bd.polygonal(ru.intersection(control_polygon(src, "karafuto_box")))
+    poly_note = src["polygons"]
+    out = []
+    common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus a hand-drawn "
+                 "outline of the eastern Inner Mongolian leagues, minus the Kwantung Leased Territory. ")
+    out.append(feature(dict(
+        id="mf_manchukuo_1932", name="Manchukuo (1932, before Rehe)", kind="territory",
+        start_date=MANCHUKUO_START, end_date=REHE_TAKEN, **{"end_date:edtf": "[1933-02-21..1933-03-04]"},
+        side="manchukuo", certainty="approximate", location_precision_m=25000, style_key="territory_manchukuo",
+        description=("The Japanese-sponsored state proclaimed on 1 March 1932 over the three north-eastern "
+                     "provinces and the Hulunbuir/Xing'an Mongol lands, before it absorbed Rehe (Jehol). "
+                     + common_mk + "Areas of Rehe now in Liaoning (Chaoyang) are left out."),
+        note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). The limit against "
+              "Xilingol, Chifeng/Rehe and the Kwantung lease is hand-drawn (about 25 km). "
+              + poly_note["east_inner_mongolia"]["note"].split(".")[0] + "."),
+        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe"]), finish(mk1932, POLY_TOL)))
+    out.append(feature(dict(
+        id="mf_manchukuo_1933", name="Manchukuo (with Rehe, 1933–1945)", kind="territory",
+        start_date=REHE_TAKEN, **{"start_date:edtf": "[1933-02-21..1933-03-04]"}, end_date=MANCHUKUO_END,
+        side="manchukuo", certainty="approximate", location_precision_m=30000, style_key="territory_manchukuo",
+        description=("Manchukuo after the Japanese–Manchukuo conquest of Rehe (Jehol) in February–March 1933, "
+                     "whose southern limit the Tanggu Truce (31 May 1933) fixed at the Great Wall. "
+                     + common_mk + "Rehe is a hand-drawn outline whose southern edge stands for the Great Wall. "
+                     "It lasted until the state was dissolved on 17/18 August 1945 (Puyi abdicated; capital "
+                     "moved to Tonghua on 9 August)."),
+        note=("Start date: fall of Chengde, 4 Mar 1933. Between March and May 1933 fighting continued along and "
+              "south of the Wall; the demilitarised zone in Hebei is not drawn. Area of the real state: "
+              "984,195 km2. " + poly_note["rehe"]["note"].split(".")[-2].strip() + "."),
+        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "wikisum_battle_of_rehe"]),
+        finish(mk1933, POLY_TOL)))
+    out.append(feature(dict(
+        id="mf_kwantung", name="Kwantung Leased Territory", kind="territory",
+        start_date="1905-09-05", end_date="1945-08-22", **{"end_date:edtf": "[1945-08-22..1945-09-02]"},
+        side="japanese", certainty="approximate", location_precision_m=15000, style_key="territory_japanese",
+        description=("The Japanese leased territory at the tip of the Liaodong peninsula with Port Arthur "
+                     "(Ryojun) and Dairen, taken over from Russia by the Treaty of Portsmouth; never part of "
+                     "Manchukuo. It ended when Soviet airborne troops landed on 22 August 1945 (formally with "
+                     "Japan's surrender on 2 September)."),
+        note=poly_note["kwantung"]["note"],
+        sources=[NE, "uncensored_kwantung", "askwikinow_kwantung", "yibinfan_manchukuo_puyi", "wikisum_dalian"]),
+        finish(kwantung, POLY_TOL)))
+    out.append(feature(dict(
+        id="mf_korea_japanese", name="Korea under Japanese rule (Chōsen)", kind="territory",
+        start_date="1910-08-29", end_date="1945-09-02", **{"end_date:edtf": "[1945-08-15..1945-09-02]"},
+        side="japanese", certainty="modern_proxy", location_precision_m=5000, style_key="territory_japanese",
+        description=("Korea, annexed by Japan by the treaty that took effect on 29 August 1910, shown for context "
+                     "beside Manchukuo and the Soviet Far East; its frontiers with Manchuria ran along the Yalu "
+                     "and the Tumen. Japanese rule ended with the surrender (15 August announced, 2 September "
+                     "1945 signed)."),
+        note="Modern North and South Korea (Natural Earth) as proxy for the colonial extent.",
+        sources=[NE, "piglix_korea_1910"]), finish(korea, POLY_TOL)))
+    out.append(feature(dict(
+        id="mf_karafuto", name="Karafuto (Japanese South Sakhalin)", kind="territory",
+        start_date="1905-09-05", end_date="1945-08-25",
+        side="japanese", certainty="approximate", location_precision_m=5000, style_key="territory_japanese",
+        description=("Sakhalin south of the 50th parallel, ceded to Japan by the Treaty of Portsmouth; taken by "
+                     "the Soviet 16th Army in the operation of 11–25 August 1945. (The Japanese occupation of "
+                     "northern Sakhalin in 1920–1925 is drawn in the intervention layer.)"),
+        note="Modern land (Natural Earth Russia) south of 50°00'N; coastline is modern.",
+        sources=[NE, "sputnik_sakhalin_history_2009", "osmarks_karafuto"]), finish(karafuto, POLY_TOL)))
+    return out
+
+
+# ----------------------------------------------------------------------------- Mongolian layer
+
+def strip_junctions(base: Base, river: LineString) -> tuple[float, float]:
+    """Positions along ``river`` where the modern CN-MN line leaves and rejoins it.
+
+    Walks the CN-MN line (from the tripoint) in 0.005 degree steps starting at the
+    Khalkhin Gol bifurcation, finds where it departs from the river for good (more
+    than 3 km away and more than 1.5 km for the next ~10 km); the north junction is
+    the last point before that within 1 km of the river, the south junction the
+    first point after it back within 1 km.
+
+    Returns
+    -------
+    tuple
+        (north, south) distances along ``river`` (degrees, shapely linear referencing).
+    """
+    line = base.cn_mn
+    step = 0.005
+    start = line.project(Point(pt(base.src, "khalkhin_gol_bifurcation")))
+    positions = [start + i * step for i in range(int((line.length - start) / step))]
+    dist = [line.interpolate(s).distance(river) * bd.KM_PER_DEG for s in positions]
+    i = next(k for k in range(len(dist)) if dist[k] > 3.0 and min(dist[k:k + 20]) > 1.5)
+    north = max(k for k in range(i) if dist[k] < 1.0)
+    south = next(k for k in range(i, len(dist)) if dist[k] < 1.0)
+    north_pt, south_pt = line.interpolate(positions[north]), line.interpolate(positions[south])
+    return river.project(north_pt), river.project(south_pt)
+
+
+def local_crs(lon: float, lat: float) -> tuple[Transformer, Transformer]:
+    """Forward/inverse transformers to an azimuthal equidistant CRS centred on (lon, lat)."""
+    proj = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+    return (Transformer.from_crs("EPSG:4326", proj, always_xy=True),
+            Transformer.from_crs(proj, "EPSG:4326", always_xy=True))
+
+
+def reproject(geom: BaseGeometry, tr: Transformer) -> BaseGeometry:
+    """Apply a pyproj transformer to every coordinate of ``geom``."""
+    def fn(xy: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+    return shapely.transform(geom, fn)
+
+
+def mpr_claim_line(river: LineString, nomonhan: tuple[float, float]) -> tuple[LineString, float]:
+    """Approximate Mongolian/Soviet claim: the river shifted east so it passes just east of Nomonhan.
+
+    The river section (Japanese claim) is offset to its east side by D metres in a
+    local metric CRS, with D = (distance Nomonhan-river) + 2 km clamped to
+    10-20 km, smoothed (2 km), and joined to the river at both ends of the strip.
+
+    Returns
+    -------
+    tuple
+        (claim line in lon/lat, offset distance D in metres).
+    """
+    fwd, inv = local_crs(*nomonhan)
+    r = reproject(river, fwd)
+    nom = Point(fwd.transform(*nomonhan))
+    d_off = min(20000.0, max(10000.0, r.distance(nom) + 2000.0))
+    cands = [r.offset_curve(d_off, join_style="round"), r.offset_curve(-d_off, join_style="round")]
+    off = min(cands, key=lambda c: c.distance(nom))  # the side Nomonhan is on (east)
+    off = shapely.line_merge(off)
+    if off.geom_type != "LineString":
+        off = max(off.geoms, key=lambda g: g.length)
+    off = shapely.simplify(off, 2000.0)
+    # keep the middle of the offset line and join it to the river ends
+    a, b = Point(r.coords[0]), Point(r.coords[-1])
+    if Point(off.coords[0]).distance(a) > Point(off.coords[-1]).distance(a):
+        off = off.reverse()
+    taper = d_off * 1.2
+    s0, s1 = off.project(Point(r.interpolate(taper))), off.project(Point(r.interpolate(r.length - taper)))
+    mid = shapely.ops.substring(off, s0, s1)
+    claim = LineString([a.coords[0], *mid.coords, b.coords[0]])
+    return reproject(claim, inv), d_off
+
+
+def mongolian_features(base: Base) -> list[dict[str, Any]]:
+    """All features of the ``mongolian_frontiers`` layer."""
+    src = base.src
+    mn = bd.polygonal(bd.clip(base.countries["MN"]))  # the atlas region ends at 95E
+    river = base.khalkhin_gol()
+    s_north, s_south = strip_junctions(base, river)
+    jp_claim = shapely.ops.substring(river, s_north, s_south)
+    if jp_claim.coords[0][1] < jp_claim.coords[-1][1]:
+        jp_claim = jp_claim.reverse()  # north to south
+    nomonhan = pt(src, "nomonhan")
+    mpr_claim, d_off = mpr_claim_line(jp_claim, nomonhan)
+    ring = [*jp_claim.coords, *list(mpr_claim.coords)[::-1]]
+    strip = bd.polygonal(shapely.make_valid(Polygon(ring)))
+    north_j, south_j = jp_claim.coords[0], jp_claim.coords[-1]
+    cn_mn = with_ends(base.cn_mn, start=pt(src, "tripoint_cn_mn_ru"))
+    sector_1941 = cut(cn_mn, north_j, south_j)
+    north = cut(cn_mn, pt(src, "tripoint_cn_mn_ru"), north_j)
+    south = cut(cn_mn, south_j, pt(src, "mpr_manchukuo_sw_end_proxy"))
+    nom_side = "east" if Point(nomonhan).distance(mpr_claim) >= 0 else ""
+    feats: list[dict[str, Any]] = []
+    mongolia_note = ("Modern Mongolia (Natural Earth) as proxy, cut at 95E (the edge of the atlas region). The Nomonhan strip east of the Khalkhin Gol, "
+                     "disputed 1935–1941, is included as in the modern boundary.")
+    feats.append(feature(dict(
+        id="mn_mongolia_1921", name="Mongolia under the People's Government (1921–1924)", kind="territory",
+        start_date="1921-07-11", end_date="1924-11-26", side="mongolian", certainty="modern_proxy",
+        location_precision_m=10000, style_key="territory_mongolian",
+        description=("Outer Mongolia after the revolution of 1921: the People's Government formed at Urga with "
+                     "Soviet Red Army backing on 11 July 1921, with the Bogd Khan kept as a figurehead monarch "
+                     "until his death. Drawn from this date because from then on the country was a Soviet-aligned "
+                     "state bordering Chinese Manchuria; earlier, Chinese troops (1919–21) and Ungern's White "
+                     "forces (1921) held Urga."),
+        note=mongolia_note, sources=[NE, "occasionaldigest_mpr", "datastorica_1921", "multicultural_sa_1921"]),
+        finish(mn, POLY_TOL)))
+    feats.append(feature(dict(
+        id="mn_mpr", name="Mongolian People's Republic", kind="territory",
+        start_date="1924-11-26", end_date=None, side="mongolian", certainty="modern_proxy",
+        location_precision_m=10000, style_key="territory_mongolian",
+        description=("The Mongolian People's Republic, proclaimed on 26 November 1924 with its first "
+                     "constitution; nominally independent, closely tied to the USSR (mutual assistance protocol "
+                     "of 1936), and Manchukuo's western neighbour from 1932."),
+        note=mongolia_note, sources=[NE, "occasionaldigest_mpr", "tama_mpr"]), finish(mn, POLY_TOL)))
+    frontier_common = ("Manchukuo–MPR frontier from the proclamation of Manchukuo to its dissolution "
+                       "(17/18 August 1945; the end date is the first day it no longer existed).")
+    feats.append(feature(dict(
+        id="mn_mk_mpr_north", name="Manchukuo–MPR frontier: Tarbagan-Dakh to the Khalkhin Gol",
+        kind="frontier", start_date=MANCHUKUO_START, end_date=MANCHUKUO_END, certainty="modern_proxy",
+        location_precision_m=5000, style_key="frontier",
+        description=("From the junction with the USSR south past Buir Nur to the lower Khalkhin Gol, which (with "
+                     "the Shariljiin Gol) forms the line today. " + frontier_common),
+        note=("Modern China–Mongolia line as proxy, tied to the modern Tarbagan-Dakh marker; the 1930s junction "
+              "is not verified to be the same spot. Clashes also occurred here (Khalkhin Sume, 1935)."),
+        sources=[NE, "piglix_china_russia_border", "mirror2017_khalkha_river"]), finish(north, LINE_TOL)))
+    feats.append(feature(dict(
+        id="mn_mk_mpr_south", name="Manchukuo–MPR frontier: Khalkhin Gol to the Xing'an–Chahar junction",
+        kind="frontier", start_date=MANCHUKUO_START, end_date=MANCHUKUO_END, certainty="modern_proxy",
+        location_precision_m=10000, style_key="frontier",
+        description=("From where the river re-enters undisputed Manchukuo territory south-east of the Nomonhan "
+                     "strip, around the Mongolian salient towards the Greater Khingan, to where Manchukuo's "
+                     "Xing'an provinces met Chahar/Xilingol (Mengjiang from 1936–39). " + frontier_common),
+        note=("Modern line as proxy. The south-west end is NOT LOCATED in the sources: it is put at "
+              "119.50E 46.62N on the modern line, near the estimated modern Hinggan/Xilingol boundary "
+              "(not verified, about 30 km)."),
+        sources=[NE, "mirror2017_khalkha_river", "mirror_de_handagai"]), finish(south, LINE_TOL)))
+    strip_note = (f"Strip ends are where the modern line leaves and rejoins the river (computed from Natural "
+                  f"Earth and GSHHG: {north_j[1]:.3f}N {north_j[0]:.3f}E and {south_j[1]:.3f}N "
+                  f"{south_j[0]:.3f}E); the strip's real north-south extent is not verified.")
+    feats.append(feature(dict(
+        id="mn_claim_manchukuo_khalkhin_gol", name="Japanese/Manchukuo claim: the Khalkhin Gol",
+        kind="claim_line", start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION,
+        side="manchukuo", certainty="disputed", location_precision_m=3000, style_key="claim_manchukuo",
+        description=("The Japanese and Manchukuo position that the Khalkhin Gol (Halha river) itself was the "
+                     "border, so that the grazing land east of it belonged to Manchukuo. Japanese writers say "
+                     "older Russian and Chinese maps showed the river as the border; the Soviets said Japanese "
+                     "maps of 1935 moved the line about 20 km west onto the river."),
+        note="River course from GSHHG/WDB-II (modern, about 2-5 km). " + strip_note,
+        sources=["gshhg_wdb2", "mirror2017_khalkha_river", "wp_battles_of_khalkhin_gol", "wikimili_battles_of_khalkhin_gol"]),
+        finish(jp_claim, LINE_TOL)))
+    feats.append(feature(dict(
+        id="mn_claim_mpr_nomonhan", name="Mongolian/Soviet claim: line east of the Khalkhin Gol",
+        kind="claim_line", start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION,
+        side="mongolian", certainty="disputed", location_precision_m=10000, style_key="claim_mongolian",
+        description=("The Mongolian and Soviet position that the border ran 10–20 km east of the river, passing "
+                     "by or just east of Nomonhan (Nomonhan Burd Obo). Soviet-Mongolian forces held this line "
+                     "after 31 August 1939. No vertex coordinates of the claim are known."),
+        note=(f"SCHEMATIC course: the river shifted {d_off / 1000:.0f} km to the east (so that it passes about "
+              f"2 km east of Nomonhan village) and joined to the river at the strip ends. Distances given by "
+              f"sources vary: 10-20 km, 16 km, 'about 10 miles'. " + strip_note),
+        sources=["gshhg_wdb2", "wp_nomonhan_burd_obo", "historynet_mongolia_1939", "mirror_simple_nomonhan"]),
+        finish(mpr_claim, LINE_TOL)))
+    feats.append(feature(dict(
+        id="mn_nomonhan_strip", name="Disputed Nomonhan strip", kind="zone",
+        start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION, certainty="disputed",
+        location_precision_m=10000, style_key="disputed_zone",
+        description=("The land between the two claim lines, east of the Khalkhin Gol: the object of the 1935–39 "
+                     "border clashes and of the Khalkhin Gol / Nomonhan battles of May–September 1939. The "
+                     "ceasefire of 15/16 September 1939 left troops where they stood; a demarcation agreement "
+                     "followed on 15 October 1941."),
+        note=f"Approximate polygon between the two claim lines (area about {area_km2(strip):.0f} km2). "
+             + strip_note,
+        sources=["gshhg_wdb2", "wp_nomonhan_burd_obo", "wp_battles_of_khalkhin_gol", "mirror_nomonhan"]),
+        finish(strip, POLY_TOL / 2)))
+    feats.append(feature(dict(
+        id="mn_mk_mpr_nomonhan_1941", name="Manchukuo–MPR frontier after the 1941 demarcation (Nomonhan sector)",
+        kind="frontier", start_date=DEMARCATION, end_date=MANCHUKUO_END, certainty="modern_proxy",
+        location_precision_m=5000, style_key="frontier",
+        description=("The line in the Nomonhan sector after the Molotov–Tōgō agreement of 9 June 1940 and the "
+                     "demarcation agreement of 15 October 1941, which settled it essentially on the positions "
+                     "Soviet and Mongolian troops held. The demarcation maps later disappeared."),
+        note=("Modern China–Mongolia line (fixed by the treaties of 1962/64) as proxy; it need not match the "
+              "1941 demarcation in detail. " + strip_note),
+        sources=[NE, "mirror_nomonhan", "frus_1940_v1_d682"]), finish(sector_1941, LINE_TOL)))
+    del nom_side
+    return feats
+
+
+def check_distances(feats: Sequence[dict[str, Any]], src: dict[str, Any]) -> None:
+    """Print sanity numbers (lengths, distances) for the build log."""
+    from shapely.geometry import shape
+    nom = Point(pt(src, "nomonhan"))
+    for f in feats:
+        g = shape(f["geometry"])
+        extra = ""
+        if f["properties"]["id"].startswith("mn_claim"):
+            extra = f" nomonhan_dist={g.distance(nom) * 75:.1f}km"
+        size = f"{km(g):.0f} km" if g.geom_type.endswith("LineString") else f"{area_km2(g):.0f} km2"
+        print(f"  {f['properties']['id']:<40} {g.geom_type:<16} {size}{extra}")
+
+
+def main() -> int:
+    """Build both layers and write them to ``geodata/``."""
+    src = load_src()
+    base = Base(src)
+    for layer, feats in (("manchurian_frontiers", manchurian_features(base)),
+                         ("mongolian_frontiers", mongolian_features(base))):
+        out = GEODATA / f"{layer}.geojson"
+        out.write_text(dumps(feats))
+        print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB, {len(feats)} features)")
+        check_distances(feats, src)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
