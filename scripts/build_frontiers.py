@@ -313,7 +313,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     mk1933 = bd.polygonal(shapely.union_all([core, rehe]).difference(kwantung))
     korea = shapely.union_all([base.countries["KP"], base.countries["KR"]])
     karafuto = bd.polygonal(ru.intersection(control_polygon(src, "karafuto_box")))
-    poly_note = src["polygons"]
+    poly_note = src["polygons"]  # notes of the hand-drawn control polygons
     out = []
     common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus a hand-drawn "
                  "outline of the eastern Inner Mongolian leagues, minus the Kwantung Leased Territory. ")
@@ -324,9 +324,11 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         description=("The Japanese-sponsored state proclaimed on 1 March 1932 over the three north-eastern "
                      "provinces and the Hulunbuir/Xing'an Mongol lands, before it absorbed Rehe (Jehol). "
                      + common_mk + "Areas of Rehe now in Liaoning (Chaoyang) are left out."),
-        note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). The limit against "
-              "Xilingol, Chifeng/Rehe and the Kwantung lease is hand-drawn (about 25 km). "
-              + poly_note["east_inner_mongolia"]["note"].split(".")[0] + "."),
+        note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). The limits against "
+              "Xilingol, Chifeng/Rehe and the Kwantung lease are hand-placed control points (about 25 km) in "
+              "geodata/src/frontiers.toml, following the modern Hinggan/Tongliao league boundaries by eye; the "
+              "league-by-league make-up of Manchukuo's Xing'an provinces is not verified. "
+              f"Area as drawn: about {area_km2(mk1932) / 1e3:.0f} thousand km2."),
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe"]), finish(mk1932, POLY_TOL)))
     out.append(feature(dict(
         id="mf_manchukuo_1933", name="Manchukuo (with Rehe, 1933–1945)", kind="territory",
@@ -338,8 +340,10 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
                      "It lasted until the state was dissolved on 17/18 August 1945 (Puyi abdicated; capital "
                      "moved to Tonghua on 9 August)."),
         note=("Start date: fall of Chengde, 4 Mar 1933. Between March and May 1933 fighting continued along and "
-              "south of the Wall; the demilitarised zone in Hebei is not drawn. Area of the real state: "
-              "984,195 km2. " + poly_note["rehe"]["note"].split(".")[-2].strip() + "."),
+              "south of the Wall; the demilitarised zone in Hebei is not drawn. Rehe's outline is hand-placed "
+              "(about 20-30 km), not traced from a historical map. "
+              f"Area as drawn: about {area_km2(mk1933) / 1e3:.0f} thousand km2, against 984,195 km2 given for the "
+              "state in one source; the difference (mostly the Inner Mongolian part) is not resolved."),
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "wikisum_battle_of_rehe"]),
         finish(mk1933, POLY_TOL)))
     out.append(feature(dict(
@@ -469,7 +473,6 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
     sector_1941 = cut(cn_mn, north_j, south_j)
     north = cut(cn_mn, pt(src, "tripoint_cn_mn_ru"), north_j)
     south = cut(cn_mn, south_j, pt(src, "mpr_manchukuo_sw_end_proxy"))
-    nom_side = "east" if Point(nomonhan).distance(mpr_claim) >= 0 else ""
     feats: list[dict[str, Any]] = []
     mongolia_note = ("Modern Mongolia (Natural Earth) as proxy, cut at 95E (the edge of the atlas region). The Nomonhan strip east of the Khalkhin Gol, "
                      "disputed 1935–1941, is included as in the modern boundary.")
@@ -501,7 +504,7 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         description=("From the junction with the USSR south past Buir Nur to the lower Khalkhin Gol, which (with "
                      "the Shariljiin Gol) forms the line today. " + frontier_common),
         note=("Modern China–Mongolia line as proxy, tied to the modern Tarbagan-Dakh marker; the 1930s junction "
-              "is not verified to be the same spot. Clashes also occurred here (Khalkhin Sume, 1935)."),
+              "is not verified to be the same spot."),
         sources=[NE, "piglix_china_russia_border", "mirror2017_khalkha_river"]), finish(north, LINE_TOL)))
     feats.append(feature(dict(
         id="mn_mk_mpr_south", name="Manchukuo–MPR frontier: Khalkhin Gol to the Xing'an–Chahar junction",
@@ -562,7 +565,6 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         note=("Modern China–Mongolia line (fixed by the treaties of 1962/64) as proxy; it need not match the "
               "1941 demarcation in detail. " + strip_note),
         sources=[NE, "mirror_nomonhan", "frus_1940_v1_d682"]), finish(sector_1941, LINE_TOL)))
-    del nom_side
     return feats
 
 
