@@ -31,7 +31,7 @@ import numpy as np
 import pyogrio
 import shapely
 import shapely.ops
-from shapely.geometry import LineString, MultiLineString, Point, box
+from shapely.geometry import LineString, Point, box
 from shapely.geometry.base import BaseGeometry
 
 #: Study area (west, south, east, north) in degrees, EPSG:4326.

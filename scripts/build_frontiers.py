@@ -29,7 +29,7 @@ import numpy as np
 import shapely
 import shapely.ops
 from pyproj import Geod, Transformer
-from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping
+from shapely.geometry import LineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -103,7 +103,7 @@ def area_km2(poly: BaseGeometry) -> float:
 
 def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
     """GeoJSON feature with properties in a fixed key order."""
-    order = ["id", "name", "kind", "start_date", "end_date", "start_date:edtf", "end_date:edtf",
+    order = ["id", "name", "name:ru", "name:ja", "name:zh", "name:mn", "name:ko", "kind", "start_date", "end_date", "start_date:edtf", "end_date:edtf",
              "side", "certainty", "location_precision_m", "style_key", "description", "note",
              "sources"]
     p = {k: props[k] for k in order if k in props}
@@ -318,7 +318,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus a hand-drawn "
                  "outline of the eastern Inner Mongolian leagues, minus the Kwantung Leased Territory. ")
     out.append(feature(dict(
-        id="mf_manchukuo_1932", name="Manchukuo (1932, before Rehe)", kind="territory",
+        id="mf_manchukuo_1932", name="Manchukuo (1932, before Rehe)", **{"name:zh": "滿洲國", "name:ja": "満洲国"}, kind="territory",
         start_date=MANCHUKUO_START, end_date=REHE_TAKEN, **{"end_date:edtf": "[1933-02-21..1933-03-04]"},
         side="manchukuo", certainty="approximate", location_precision_m=25000, style_key="territory_manchukuo",
         description=("The Japanese-sponsored state proclaimed on 1 March 1932 over the three north-eastern "
@@ -331,7 +331,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
               f"Area as drawn: about {area_km2(mk1932) / 1e3:.0f} thousand km2."),
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe"]), finish(mk1932, POLY_TOL)))
     out.append(feature(dict(
-        id="mf_manchukuo_1933", name="Manchukuo (with Rehe, 1933–1945)", kind="territory",
+        id="mf_manchukuo_1933", name="Manchukuo (with Rehe, 1933–1945)", **{"name:zh": "滿洲國", "name:ja": "満洲国"}, kind="territory",
         start_date=REHE_TAKEN, **{"start_date:edtf": "[1933-02-21..1933-03-04]"}, end_date=MANCHUKUO_END,
         side="manchukuo", certainty="approximate", location_precision_m=30000, style_key="territory_manchukuo",
         description=("Manchukuo after the Japanese–Manchukuo conquest of Rehe (Jehol) in February–March 1933, "
@@ -347,7 +347,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "wikisum_battle_of_rehe"]),
         finish(mk1933, POLY_TOL)))
     out.append(feature(dict(
-        id="mf_kwantung", name="Kwantung Leased Territory", kind="territory",
+        id="mf_kwantung", name="Kwantung Leased Territory", **{"name:zh": "關東州", "name:ja": "関東州"}, kind="territory",
         start_date="1905-09-05", end_date="1945-08-22", **{"end_date:edtf": "[1945-08-22..1945-09-02]"},
         side="japanese", certainty="approximate", location_precision_m=15000, style_key="territory_japanese",
         description=("The Japanese leased territory at the tip of the Liaodong peninsula with Port Arthur "
@@ -358,7 +358,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         sources=[NE, "uncensored_kwantung", "askwikinow_kwantung", "yibinfan_manchukuo_puyi", "wikisum_dalian"]),
         finish(kwantung, POLY_TOL)))
     out.append(feature(dict(
-        id="mf_korea_japanese", name="Korea under Japanese rule (Chōsen)", kind="territory",
+        id="mf_korea_japanese", name="Korea under Japanese rule (Chōsen)", **{"name:ja": "朝鮮", "name:ko": "조선"}, kind="territory",
         start_date="1910-08-29", end_date="1945-09-02", **{"end_date:edtf": "[1945-08-15..1945-09-02]"},
         side="japanese", certainty="modern_proxy", location_precision_m=5000, style_key="territory_japanese",
         description=("Korea, annexed by Japan by the treaty that took effect on 29 August 1910, shown for context "
@@ -368,7 +368,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         note="Modern North and South Korea (Natural Earth) as proxy for the colonial extent.",
         sources=[NE, "piglix_korea_1910"]), finish(korea, POLY_TOL)))
     out.append(feature(dict(
-        id="mf_karafuto", name="Karafuto (Japanese South Sakhalin)", kind="territory",
+        id="mf_karafuto", name="Karafuto (Japanese South Sakhalin)", **{"name:ja": "樺太", "name:ru": "Южный Сахалин"}, kind="territory",
         start_date="1905-09-05", end_date="1945-08-25",
         side="japanese", certainty="approximate", location_precision_m=5000, style_key="territory_japanese",
         description=("Sakhalin south of the 50th parallel, ceded to Japan by the Treaty of Portsmouth; taken by "
@@ -488,7 +488,7 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         note=mongolia_note, sources=[NE, "occasionaldigest_mpr", "datastorica_1921", "multicultural_sa_1921"]),
         finish(mn, POLY_TOL)))
     feats.append(feature(dict(
-        id="mn_mpr", name="Mongolian People's Republic", kind="territory",
+        id="mn_mpr", name="Mongolian People's Republic", **{"name:mn": "Бүгд Найрамдах Монгол Ард Улс", "name:ru": "Монгольская Народная Республика"}, kind="territory",
         start_date="1924-11-26", end_date=None, side="mongolian", certainty="modern_proxy",
         location_precision_m=10000, style_key="territory_mongolian",
         description=("The Mongolian People's Republic, proclaimed on 26 November 1924 with its first "
