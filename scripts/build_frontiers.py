@@ -342,9 +342,14 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         note=("Start date: fall of Chengde, 4 Mar 1933. Between March and May 1933 fighting continued along and "
               "south of the Wall; the demilitarised zone in Hebei is not drawn. Rehe's outline is hand-placed "
               "(about 20-30 km), not traced from a historical map. "
-              f"Area as drawn: about {area_km2(mk1933) / 1e3:.0f} thousand km2, against 984,195 km2 given for the "
-              "state in one source; the difference (mostly the Inner Mongolian part) is not resolved."),
-        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "wikisum_battle_of_rehe"]),
+              f"Area as drawn: about {area_km2(mk1933) / 1e3:.0f} thousand km2. Sources disagree on the state's "
+              "area: a Wikipedia infobox copy gives 1,192,081 km2 (1934 estimate), one mirror 984,195 km2; the "
+              "drawn outline is within about 8% of the first. The Inner Mongolian part is the least certain."),
+        figures=[{"label": "Area", "value": 1192081, "unit": "km²", "source": "getwiki_manchukuo",
+                  "note": "1934 estimate (Wikipedia infobox copy)"},
+                 {"label": "Area", "value": 984195, "unit": "km²", "source": "mirror_manchukuo"}],
+        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "getwiki_manchukuo", "ww2db_rehe",
+                 "wikisum_battle_of_rehe"]),
         finish(mk1933, POLY_TOL)))
     out.append(feature(dict(
         id="mf_kwantung", name="Kwantung Leased Territory", **{"name:zh": "關東州", "name:ja": "関東州"}, kind="territory",
