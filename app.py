@@ -126,8 +126,13 @@ st.caption(
 )
 for msg in ss.url_problems:
     st.warning(md_escape(msg), icon="⚠️")
-for err in atlas.errors[:20]:
-    st.warning(md_escape(f"Data problem, layer skipped: {err}"), icon="⚠️")
+if atlas.errors:
+    st.warning(
+        md_escape(f"{len(atlas.errors)} data problem(s): the files concerned are not shown. First: {atlas.errors[0]}"),
+        icon="⚠️",
+    )
+    with st.expander("All data problems"):
+        st.text("\n".join(str(e) for e in atlas.errors))
 
 camp = atlas.campaigns.get(view.campaign)
 date_request = {"day": to_day(view.date), "nonce": ss.date_nonce}

@@ -33,6 +33,9 @@ __all__ = [
     "basemap_bundle",
     "bundle_json",
     "BASEMAP_PATH",
+    "LABEL_ZOOM",
+    "label_rule",
+    "legend_label",
 ]
 
 #: Display simplification tolerance in degrees (≈ 100 m); keeps hand-digitised detail.
@@ -105,6 +108,38 @@ def _display_geometry(geom: shapely.Geometry | None, kind: str) -> dict[str, Any
     return round_coords(mapping(geom))
 
 
+#: Minimum zoom at which a point of this kind is labelled on the web map.
+LABEL_ZOOM = {
+    "capital": 4, "city": 5, "town": 6, "port": 6, "lake": 7, "island": 7, "battle_site": 7,
+    "village": 8, "settlement": 8, "rail_station": 8, "hill": 9,
+}
+_SHAPES = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
+
+
+def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) -> tuple[str, int] | None:
+    """The map label of a feature and the zoom from which it shows, if it has one.
+
+    Features with an explicit ``label`` are labelled from zoom 6; points of the reference
+    layers (places) by their kind (:data:`LABEL_ZOOM`).
+    """
+    if props.get("label"):
+        return str(props["label"]), 6
+    if spec_group == "reference" and geom_type in ("Point", "MultiPoint") and props["kind"] in LABEL_ZOOM:
+        return str(props["name"]), LABEL_ZOOM[props["kind"]]
+    return None
+
+
+def legend_label(layer: Layer, props: dict[str, Any]) -> str:
+    """Legend text of the style a feature is drawn with."""
+    by = layer.spec.style_by
+    if by is not None:
+        value = props.get(by.property)
+        override = by.values.get(str(value)) if value is not None else None
+        if override is not None:
+            return override.label or str(value).replace("_", " ").capitalize()
+    return layer.spec.title
+
+
 def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
     """The display bundle of one layer.
 
@@ -119,6 +154,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
     styles: list[dict[str, Any]] = []
     style_index: dict[str, int] = {}
     feats: list[dict[str, Any]] = []
+    legend: dict[tuple[str, str], int] = {}
     for row in layer.gdf.itertuples(index=False):
         props: dict[str, Any] = row.properties
         opts = leaflet_options(style_for(spec, props))
@@ -132,8 +168,14 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         if geom is None:
             continue
         end = int(row.end_day)
+        gtype = row.geometry.geom_type if row.geometry is not None else None
+        shape = "arrow" if props["kind"] == "movement" else _SHAPES.get(gtype or "", "area")
+        legend.setdefault((legend_label(layer, props), shape), style_index[key])
+        lab = label_rule(spec.group, props, gtype)
+        extra = {"l": lab[0], "lz": lab[1]} if lab else {}
         feats.append(
             {
+                **extra,
                 "i": props["id"],
                 "g": geom,
                 "s": int(row.start_day),
@@ -144,7 +186,10 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
                 "p": popup_html(props, atlas.bibliography, spec.title),
             }
         )
-    return {"id": spec.id, "title": spec.title, "order": spec.order, "styles": styles, "features": feats}
+    return {
+        "id": spec.id, "title": spec.title, "order": spec.order, "styles": styles, "features": feats,
+        "legend": [[label, shape, y] for (label, shape), y in legend.items()],
+    }
 
 
 _BASE_STYLE = {

@@ -365,7 +365,9 @@ def load_atlas(data_dir: Path | None = None, sources_dir: Path | None = None) ->
     for camp in campaigns.values():
         for lid in camp.layers:
             if lid not in specs:
-                errors.append(LayerDataError("campaigns.toml", f"unknown layer {lid!r}", camp.id, "layers"))
+                errors.append(
+                    LayerDataError("campaigns.toml", f"campaign {camp.id!r} lists unknown layer {lid!r}", None, "layers")
+                )
     for corr in corrections:
         for key in corr.sources + [corr.seed]:
             if key not in bib:

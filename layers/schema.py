@@ -175,7 +175,7 @@ class Style(BaseModel):
         """This style with the fields set in ``override`` replaced."""
         if override is None:
             return self
-        return self.model_copy(update=override.model_dump(exclude_none=True))
+        return self.model_copy(update=override.model_dump(exclude_none=True, exclude={"label"}))
 
 
 class StyleOverride(BaseModel):
@@ -190,6 +190,8 @@ class StyleOverride(BaseModel):
     fill_opacity: float | None = Field(default=None, ge=0, le=1)
     dash_array: DashArray | None = None
     radius: float | None = Field(default=None, gt=0, le=40)
+    label: ShortText | None = None
+    """Legend text for this value (default: the value itself)."""
 
 
 class StyleBy(BaseModel):

@@ -6,7 +6,7 @@ from typing import Any
 
 from layers.schema import LayerSpec, Style
 
-__all__ = ["style_for", "leaflet_options", "legend_entries"]
+__all__ = ["style_for", "leaflet_options", "legend_entries", "present_values"]
 
 
 def style_for(spec: LayerSpec, properties: dict[str, Any]) -> Style:
@@ -43,10 +43,36 @@ def leaflet_options(style: Style) -> dict[str, Any]:
     return out
 
 
-def legend_entries(spec: LayerSpec) -> list[tuple[str, Style]]:
-    """Legend rows of a layer: its title with the base style, then one row per override."""
-    rows = [(spec.title, spec.style)]
-    if spec.style_by:
-        for value, override in spec.style_by.values.items():
-            rows.append((f"{spec.title}: {value.replace('_', ' ')}", spec.style.merged(override)))
+def legend_entries(spec: LayerSpec, present: set[str] | None = None) -> list[tuple[str, Style]]:
+    """Legend rows of a layer.
+
+    Parameters
+    ----------
+    spec : LayerSpec
+    present : set of str, optional
+        Values of the ``style_by`` property that occur in the data; rows for other values
+        are left out (default: all).
+
+    Returns
+    -------
+    list of (str, Style)
+        The layer title with its base style when it has no overrides, else one row per
+        override value (its ``label`` or the value in words).
+    """
+    if spec.style_by is None:
+        return [(spec.title, spec.style)]
+    rows = []
+    for value, override in spec.style_by.values.items():
+        if present is not None and value not in present:
+            continue
+        rows.append((override.label or value.replace("_", " ").capitalize(), spec.style.merged(override)))
+    if present is None or present - set(spec.style_by.values):
+        rows.insert(0, (spec.title, spec.style))
     return rows
+
+
+def present_values(spec: LayerSpec, properties: list[dict[str, Any]]) -> set[str]:
+    """Values of the layer's ``style_by`` property found in ``properties``."""
+    if spec.style_by is None:
+        return set()
+    return {str(p.get(spec.style_by.property)) for p in properties}

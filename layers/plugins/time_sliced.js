@@ -26,6 +26,15 @@ function fefTimeSliced(map, cfg) {
 
   map.createPane("fefBase");
   map.getPane("fefBase").style.zIndex = 250;
+  map.createPane("fefLabels");
+  map.getPane("fefLabels").style.zIndex = 620;
+  map.getPane("fefLabels").style.pointerEvents = "none";
+  function zoomClasses() {
+    var z = map.getZoom(), c = map.getContainer();
+    for (var t = 3; t <= 12; t++) { if (z < t) { L.DomUtil.addClass(c, "fef-below-" + t); } else { L.DomUtil.removeClass(c, "fef-below-" + t); } }
+  }
+  map.on("zoomend", zoomClasses);
+  map.whenReady(zoomClasses);
   var baseRenderer = L.canvas({ pane: "fefBase", padding: 0.3 });
   var renderer = L.canvas({ padding: 0.3, tolerance: 4 });
 
@@ -77,8 +86,21 @@ function fefTimeSliced(map, cfg) {
       lyr.bindTooltip(f.t, { sticky: true, direction: "top", className: "fef-tooltip" });
       lyr.bindPopup(f.p, { maxWidth: 380, maxHeight: 420, className: "fef-popup-wrap" });
       lyr.fefId = f.i;
-      st.feats.push({ s: f.s, e: f.e, layer: lyr, on: false, id: f.i });
+      var item = lyr;
+      if (f.l) {
+        var span = document.createElement("span");
+        span.textContent = f.l;
+        var at = lyr.getBounds().getCenter();
+        var lab = L.marker(at, {
+          icon: L.divIcon({ className: "fef-label fef-lz-" + f.lz, html: span, iconSize: null, iconAnchor: [-7, 9] }),
+          interactive: false, keyboard: false, pane: "fefLabels"
+        });
+        item = L.featureGroup([lyr, lab]);
+      }
+      st.feats.push({ s: f.s, e: f.e, layer: item, on: false, id: f.i });
     });
+    st.legend = b.legend || [];
+    st.styles = b.styles;
     st.loaded = true;
     FEF.loaded[st.spec.id] = st.feats.length;
   }
@@ -138,7 +160,7 @@ function fefTimeSliced(map, cfg) {
         map.removeLayer(st.group);
       }
     });
-    return Promise.all(pending).then(function () { applyDay(FEF.day); });
+    return Promise.all(pending).then(function () { applyDay(FEF.day); renderLegend(); });
   }
 
   /* ---- date bar ---- */
@@ -213,6 +235,52 @@ function fefTimeSliced(map, cfg) {
       setRange: function (start, end) { cfg.start = start; cfg.end = end; range.min = start; range.max = end; }
     };
   })();
+
+  /* ---- legend of the visible layers ---- */
+  var legendCtl = L.control({ position: "bottomright" });
+  legendCtl.onAdd = function () {
+    var d = L.DomUtil.create("details", "fef-legend");
+    d.open = true;
+    L.DomEvent.disableClickPropagation(d);
+    L.DomEvent.disableScrollPropagation(d);
+    return d;
+  };
+  legendCtl.addTo(map);
+  function swatch(shape, o) {
+    var dash = o.dashArray ? ' stroke-dasharray="' + o.dashArray + '"' : "";
+    var stroke = ' stroke="' + o.color + '" stroke-width="' + Math.min(o.weight, 5) + '" stroke-opacity="' + o.opacity + '"';
+    var fill = ' fill="' + (o.fillColor || o.color) + '" fill-opacity="' + o.fillOpacity + '"';
+    var body;
+    if (shape === "point") { body = '<circle cx="12" cy="7" r="5"' + stroke + fill + "/>"; }
+    else if (shape === "line") { body = '<line x1="1" y1="7" x2="23" y2="7"' + stroke + dash + "/>"; }
+    else if (shape === "arrow") {
+      body = '<line x1="1" y1="7" x2="17" y2="7"' + stroke + dash + '/><path d="M23 7 L15 2 L15 12 Z" fill="' + o.color + '"/>';
+    } else { body = '<rect x="2" y="2" width="20" height="10"' + stroke + fill + dash + "/>"; }
+    return '<svg width="24" height="14" aria-hidden="true">' + body + "</svg>";
+  }
+  function renderLegend() {
+    var d = legendCtl.getContainer();
+    d.innerHTML = "<summary>Legend</summary>";
+    var shown = Object.keys(states).map(function (id) { return states[id]; })
+      .filter(function (st) { return st.visible && st.loaded; })
+      .sort(function (a, b) { return b.spec.order - a.spec.order; });
+    shown.forEach(function (st) {
+      var h = document.createElement("div");
+      h.className = "fef-legend-layer";
+      h.textContent = st.spec.title;
+      d.appendChild(h);
+      st.legend.forEach(function (row) {
+        var r = document.createElement("div");
+        r.className = "fef-legend-row";
+        r.innerHTML = swatch(row[1], st.styles[row[2]]);
+        var t = document.createElement("span");
+        t.textContent = row[0];
+        r.appendChild(t);
+        d.appendChild(r);
+      });
+    });
+    d.style.display = shown.length ? "" : "none";
+  }
 
   function showError(text) {
     var box = document.querySelector(".fef-error");
@@ -290,7 +358,8 @@ function fefTimeSliced(map, cfg) {
         var st = states[id];
         if (st.group === e.layer) {
           st.visible = e.type === "overlayadd";
-          if (st.visible) { ensureLoaded(st).then(function () { applyDay(FEF.day); }); } else { applyDay(FEF.day); }
+          if (st.visible) { ensureLoaded(st).then(function () { applyDay(FEF.day); renderLegend(); }); }
+          else { applyDay(FEF.day); renderLegend(); }
         }
       });
     });

@@ -1,0 +1,491 @@
+"""The print map: the web map's time slice, layers and styles as a static figure.
+
+Drawn with matplotlib (no browser) in a Lambert conformal conic projection centred on the
+extent, on the bundled vector basemap, with title, date, legend of the layers drawn,
+scale bar, north arrow, graticule with degree labels and a credits line naming the
+sources and licences. PNG, SVG and PDF; SVG and PDF keep text as text.
+
+A :class:`PrintMap` is built once for a day range and can then show any day in it: the
+static parts (basemap, graticule, legend, credits) are drawn once, and only the features,
+labels, date and progress bar change. The animations use that to draw frames quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import numpy as np  # noqa: E402
+from matplotlib import patheffects, rc_context  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import PathPatch, Rectangle  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
+
+from layers.bundle import BASEMAP_PATH  # noqa: E402
+from layers.dates import from_day, to_day  # noqa: E402
+from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers  # noqa: E402
+from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar  # noqa: E402
+from layers.export.credits import Credits, collect_credits  # noqa: E402
+from layers.export.extent import Frame, fit_frame  # noqa: E402
+from layers.export.fonts import rc_params  # noqa: E402
+from layers.export.labels import LabelCandidate, Placement, place_labels  # noqa: E402
+from layers.export.layout import Layout, make_layout, type_scale  # noqa: E402
+from layers.export.legend import LegendDrawn, draw_legend  # noqa: E402
+from layers.export.request import MapRequest, PageSize  # noqa: E402
+from layers.export.river_labels import river_label_specs  # noqa: E402
+from layers.export.scene import Scene, SceneFeature, build_scene  # noqa: E402
+from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba  # noqa: E402
+from layers.loading import Atlas  # noqa: E402
+
+__all__ = ["PrintMap", "VectorFormat", "human_date"]
+
+VectorFormat = Literal["png", "svg", "pdf"]
+_INK = "#1f1f1f"
+_LAND_STYLE = {"land": {"facecolor": "#f3efe4", "edgecolor": "none"}}
+
+
+def human_date(d: dt.date) -> str:
+    """``20 August 1939``."""
+    return f"{d.day} {d:%B %Y}"
+
+
+class PrintMap:
+    """A print map figure for a request, able to show any day of a range.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    request : MapRequest
+    page : PageSize
+    day_range : tuple of datetime.date, optional
+        First and last day the figure will show (default: the request's date only). The
+        legend and credits cover every feature of the range.
+    vector : bool
+        Build for SVG/PDF: label halos become light boxes so text stays text.
+    label_lang : str, optional
+        Add the name in this language (``ru``, ``ja``, ``zh``, ``mn``, ``ko``) under labels.
+    progress : bool
+        Draw a progress bar under the date (animations).
+    basemap_path : Path
+    events : sequence of int, optional
+        Day numbers to tick on the progress bar.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    legend : LegendDrawn
+        Rows the legend shows.
+    credits : Credits
+    credits_text : str
+    notes : list of str
+        Problems worth telling the user (no base map, missing fonts).
+    """
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        request: MapRequest,
+        page: PageSize,
+        *,
+        day_range: tuple[dt.date, dt.date] | None = None,
+        vector: bool = False,
+        label_lang: str | None = None,
+        progress: bool = False,
+        basemap_path: Path = BASEMAP_PATH,
+        events: list[int] | None = None,
+    ) -> None:
+        self.atlas, self.request, self.page, self.vector = atlas, request, page, vector
+        self.notes: list[str] = []
+        d0, d1 = day_range or (request.date, request.date)
+        self.range_days = (to_day(d0), to_day(d1))
+        self.events = list(events or [])
+        self._rc = rc_params()
+        with rc_context(self._rc):
+            self._build(label_lang, progress, basemap_path)
+
+    # ------------------------------------------------------------------ building
+    def _sizes(self, k: float) -> dict[str, float]:
+        return {
+            "title": 12.5 * k, "date": 15 * k, "legend": 7.2 * k, "credits": 5.6 * k, "grat": 6.0 * k,
+            "scale": 6.0 * k, "label": 7.0 * k, "river": 6.4 * k,
+        }
+
+    def _build(self, label_lang: str | None, progress: bool, basemap_path: Path) -> None:
+        page = self.page
+        k = type_scale(page.width_in, page.height_in)
+        fs = self.fs = self._sizes(k)
+        portrait = page.width_in / page.height_in < 1.15
+        header_w = (page.width_in - 0.4 * k) if portrait else max(2.2 * k, min(3.4 * k, 0.25 * page.width_in))
+        title_lines = textwrap.wrap(self.request.title, max(12, int(header_w * 72 / (fs["title"] * 0.6))))[:3]
+        self.title_text = "\n".join(title_lines)
+        header_h = (len(title_lines) * fs["title"] * 1.3 + fs["date"] * 1.9 + (fs["legend"] * 4.2 if progress else 0)) / 72
+        credit_lines = 3 if portrait else 2
+        credits_h = credit_lines * fs["credits"] * 1.35 / 72 + 0.02
+        lay = self.layout = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=credits_h)
+        self.k = lay.k
+        frame = self.frame = fit_frame(self.request.bounds, lay.map.w / lay.map.h)
+        self.metres_per_px = frame.width_m / (lay.map.w * page.dpi)
+        self.scene: Scene = build_scene(
+            self.atlas, self.request.layers, frame, self.range_days,
+            metres_per_px=self.metres_per_px, label_lang=label_lang,
+        )
+
+        fig = self.figure = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi, facecolor="white")
+        FigureCanvasAgg(fig)
+        ax = self.ax = fig.add_axes(lay.map.fraction(page.width_in, page.height_in))
+        ax.set_xlim(*frame.xlim)
+        ax.set_ylim(*frame.ylim)
+        ax.set_facecolor(SEA_COLOUR)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for sp in ax.spines.values():
+            sp.set_linewidth(0.9 * k)
+            sp.set_color(_INK)
+            sp.set_zorder(200)
+
+        base = basemap_layers(frame, self.metres_per_px, basemap_path)
+        if base is None:
+            ax.set_facecolor("#f4f4f1")
+            self.notes.append("The base map (geodata/basemap/basemap.geojson) is not built; drawn without it.")
+        else:
+            self._draw_basemap(base)
+        draw_graticule(ax, frame, fontsize=fs["grat"], linewidth=0.45 * k)
+        self._static_obstacles = self._draw_river_labels(base or [])
+
+        self._feature_artists: list[tuple[SceneFeature, list[Artist]]] = []
+        for f in self.scene.features:
+            self._feature_artists.append((f, self._feature_patches(f)))
+
+        in_range = [f for f in self.scene.features if f.start <= self.range_days[1] and f.end > self.range_days[0]]
+        self.credits: Credits = collect_credits(self.atlas, [(f.layer, f.sources) for f in in_range],
+                                                basemap_path=basemap_path)
+        self._draw_header(progress)
+        self.legend: LegendDrawn = self._draw_legend(self.scene.legend(in_range))
+        self._draw_furniture()
+        self.credits_text = self._draw_credits(credit_lines)
+        self._labels: dict[str, Annotation] = {}
+        self._label_size: dict[str, tuple[float, float]] = {}
+        self.placements: list[Placement] = []
+        self.day: int | None = None
+
+    def _draw_basemap(self, base: list[BaseLayer]) -> None:
+        k = self.k
+        for z, layer in enumerate(base):
+            st = layer.style
+            if layer.kind in ("land", "lake"):
+                face = _LAND_STYLE.get(layer.kind, {}).get("facecolor") or rgba(
+                    st.get("fillColor", st["color"]), st.get("fillOpacity", 1.0))
+                edge = "none" if layer.kind == "land" else st["color"]
+                patch = PathPatch(layer.path, facecolor=face, edgecolor=edge,
+                                  linewidth=line_width(st.get("weight", 0.5), k) * 0.8, zorder=1 + z * 0.1)
+            else:
+                lw = line_width(st.get("weight", 0.8), k)
+                dash = st.get("dashArray")
+                if layer.kind == "river":
+                    self._draw_minor_rivers(layer, lw, z)
+                    continue
+                patch = PathPatch(layer.path, facecolor="none", edgecolor=st["color"], linewidth=lw,
+                                  linestyle=dashes(dash, lw), zorder=1 + z * 0.1, capstyle="round",
+                                  joinstyle="round")
+            patch.set_clip_path(self.ax.patch)
+            self.ax.add_patch(patch)
+
+    def _draw_minor_rivers(self, layer: BaseLayer, lw: float, z: int) -> None:
+        """Named rivers at the web map's width; the unnamed network thinner and lighter."""
+        named = {id(p) for _, p in layer.names}
+        for _, p in layer.names:
+            patch = PathPatch(p, facecolor="none", edgecolor=layer.style["color"], linewidth=lw * 1.15,
+                              zorder=1 + z * 0.1 + 0.05, capstyle="round", joinstyle="round")
+            patch.set_clip_path(self.ax.patch)
+            self.ax.add_patch(patch)
+        if layer.minor is not None:
+            patch = PathPatch(layer.minor, facecolor="none", edgecolor=layer.style["color"], linewidth=lw * 0.6,
+                              alpha=0.8, zorder=1 + z * 0.1, capstyle="round", joinstyle="round")
+            patch.set_clip_path(self.ax.patch)
+            self.ax.add_patch(patch)
+        del named
+
+    def _draw_river_labels(self, base: list[BaseLayer]) -> np.ndarray:
+        boxes: list[tuple[float, float, float, float]] = []
+        rivers = [b for b in base if b.kind == "river"]
+        if not rivers:
+            return np.empty((0, 4))
+        renderer = self.figure.canvas.get_renderer()
+        specs = river_label_specs(self.ax, rivers[0].names, renderer, fontsize=self.fs["river"])
+        for sp in specs:
+            t = self.ax.text(sp.x, sp.y, sp.text, rotation=sp.angle, rotation_mode="anchor", ha="center",
+                             va="center", fontsize=self.fs["river"], style="italic", color="#3d6f99",
+                             zorder=150, transform=self.ax.transData)
+            self._halo(t)
+            boxes.append(sp.box)
+        return np.asarray(boxes, dtype=float).reshape(-1, 4)
+
+    def _halo(self, text: Any) -> None:
+        if self.vector:
+            text.set_bbox({"boxstyle": "round,pad=0.12", "facecolor": (1, 1, 1, 0.62), "edgecolor": "none"})
+        else:
+            text.set_path_effects([patheffects.withStroke(linewidth=2.2 * self.k, foreground=(1, 1, 1, 0.85))])
+
+    def _feature_patches(self, f: SceneFeature) -> list[Artist]:
+        k, ax = self.k, self.ax
+        z = 10 + f.layer_index * 3
+        out: list[Artist] = []
+        if f.area is not None:
+            p = PathPatch(f.area, zorder=z, **patch_kwargs(f.style, k, movement=f.kind == "movement"))
+            out.append(p)
+        if f.line is not None:
+            p = PathPatch(f.line, zorder=z + 1, **patch_kwargs(f.style, k, fill=False))
+            out.append(p)
+        if len(f.points):
+            st = f.style
+            out.append(Line2D(
+                f.points[:, 0], f.points[:, 1], linestyle="none", marker="o",
+                markersize=marker_size(st.radius, k), markerfacecolor=rgba(st.fill_color or st.color, st.fill_opacity),
+                markeredgecolor=rgba(st.color, st.opacity), markeredgewidth=line_width(st.weight, k) * 0.8,
+                zorder=z + 2,
+            ))
+        for a in out:
+            if isinstance(a, Line2D):
+                ax.add_line(a)
+            else:
+                ax.add_patch(a)
+            a.set_visible(False)
+        return out
+
+    def _draw_header(self, progress: bool) -> None:
+        lay, fs, fig = self.layout, self.fs, self.figure
+        W, H = lay.width, lay.height
+        hx, htop = lay.header.x / W, lay.header.top / H
+        self.title_artist = fig.text(hx, htop, self.title_text, fontsize=fs["title"], fontweight="bold",
+                                     va="top", ha="left", color=_INK, linespacing=1.15)
+        n_title = self.title_text.count("\n") + 1
+        y_date = lay.header.top - n_title * fs["title"] * 1.3 / 72 - 0.06 * self.k
+        self.date_artist = fig.text(hx, y_date / H, "", fontsize=fs["date"], fontweight="bold", va="top",
+                                    ha="left", color="#8b1a1a")
+        self.progress_artists: list[Artist] = []
+        if progress:
+            bar_y = y_date - fs["date"] * 1.55 / 72 - 0.12 * self.k
+            bar_h = 0.07 * self.k
+            bw = lay.header.w * 0.96
+            back = Rectangle((lay.header.x / W, bar_y / H), bw / W, bar_h / H, transform=fig.transFigure,
+                             facecolor="#e6e1d6", edgecolor="#8c8577", lw=0.5)
+            fig.add_artist(back)
+            d0, d1 = self.range_days
+            span = max(1, d1 - d0)
+            for ev in self.events:
+                if d0 < ev < d1:
+                    x = (lay.header.x + bw * (ev - d0) / span) / W
+                    fig.add_artist(Line2D([x, x], [(bar_y - 0.03 * self.k) / H, bar_y / H],
+                                          transform=fig.transFigure, color="#8c8577", lw=0.5))
+            self._bar = Rectangle((lay.header.x / W, bar_y / H), 0, bar_h / H, transform=fig.transFigure,
+                                  facecolor="#8b1a1a", edgecolor="none")
+            fig.add_artist(self._bar)
+            self._bar_full = bw / W
+            for x, ha, d in ((lay.header.x, "left", d0), (lay.header.x + bw, "right", d1)):
+                fig.text(x / W, (bar_y - 0.05 * self.k) / H, human_date(from_day(d)), fontsize=fs["legend"] * 0.85,
+                         ha=ha, va="top", color="#555555")
+            self.progress_artists.append(self._bar)
+
+    def _draw_legend(self, rows: list[Any]) -> LegendDrawn:
+        lay = self.layout
+        box = lay.legend
+        ax = self.figure.add_axes(box.fraction(lay.width, lay.height))
+        ax.set_xlim(0, box.w)
+        ax.set_ylim(0, box.h)
+        ax.set_axis_off()
+        if not rows:
+            ax.text(0, box.h, "No feature of the chosen layers on the map at this date.",
+                    fontsize=self.fs["legend"], va="top", ha="left", color="#555555", style="italic", wrap=True)
+            return LegendDrawn([], [], 0)
+        return draw_legend(ax, rows, box.w, box.h, k=self.k, fontsize=self.fs["legend"])
+
+    def _draw_furniture(self) -> None:
+        lay, fr = self.layout, self.frame
+        box = lay.furniture
+        ax = self.figure.add_axes(box.fraction(lay.width, lay.height))
+        ax.set_xlim(0, box.w)
+        ax.set_ylim(0, box.h)
+        ax.set_axis_off()
+        metres_per_in = fr.width_m / lay.map.w
+        arrow = 0.42 * self.k
+        draw_north_arrow(ax, box.w - arrow * 0.5, 0.12 * self.k, arrow * 0.9, fontsize=self.fs["scale"] * 1.2)
+        draw_scale_bar(ax, 0.02, 0.30 * self.k, box.w - arrow * 1.6, metres_per_in, fontsize=self.fs["scale"],
+                       height=0.055 * self.k, lat=self.request.bounds.center[0])
+
+    def _draw_credits(self, nlines: int) -> str:
+        lay, fs = self.layout, self.fs
+        box = lay.credits
+        chars = int(box.w * 72 / (fs["credits"] * 0.53))
+        lat0, lon0 = self.request.bounds.center
+        tail = (f"{self.credits.licence_note()} Lambert conformal conic projection centred on "
+                f"{lat0:.2f}°N {lon0:.2f}°E.")
+        tail_lines = textwrap.wrap(tail, chars)
+        src_lines = textwrap.wrap(self.credits.sources_line(max(60, chars * max(1, nlines - len(tail_lines)) - 4)),
+                                  chars)
+        lines = (src_lines[: max(1, nlines - len(tail_lines))] + tail_lines)[:nlines]
+        text = "\n".join(lines)
+        self.figure.text(box.x / lay.width, box.top / lay.height, text, fontsize=fs["credits"], va="top",
+                         ha="left", color="#444444", linespacing=1.2)
+        return text
+
+    # ------------------------------------------------------------------ per day
+    def set_day(self, day: dt.date | int) -> None:
+        """Show the map on ``day``: features, labels, date and progress bar."""
+        d = day if isinstance(day, int) else to_day(day)
+        self.day = d
+        with rc_context(self._rc):
+            visible = []
+            for f, artists in self._feature_artists:
+                on = f.on(d)
+                for a in artists:
+                    a.set_visible(on)
+                if on:
+                    visible.append(f)
+            self.date_artist.set_text(human_date(from_day(d)))
+            if self.progress_artists:
+                d0, d1 = self.range_days
+                frac = 0.0 if d1 <= d0 else (d - d0) / (d1 - d0)
+                self._bar.set_width(self._bar_full * max(0.0, min(1.0, frac)))
+            self._place_labels(visible)
+
+    def _label_fontsize(self, f: SceneFeature) -> tuple[float, str]:
+        base = self.fs["label"]
+        if f.rank <= 2:
+            return base * 1.05, "bold"
+        if f.rank <= 3:
+            return base, "normal"
+        if f.rank <= 5:
+            return base * 0.93, "normal"
+        return base * 0.86, "normal"
+
+    def _label_artist(self, f: SceneFeature) -> Annotation:
+        a = self._labels.get(f.fid)
+        if a is None:
+            size, weight = self._label_fontsize(f)
+            a = self.ax.annotate(f.label or "", xy=(f.points[0, 0], f.points[0, 1]), xytext=(0, 0),
+                                 textcoords="offset points", fontsize=size, fontweight=weight, color=_INK,
+                                 zorder=160, annotation_clip=False, linespacing=1.05)
+            self._halo(a)
+            a.set_visible(False)
+            self._labels[f.fid] = a
+        return a
+
+    def _place_labels(self, visible: list[SceneFeature]) -> None:
+        ax = self.ax
+        renderer = self.figure.canvas.get_renderer()
+        x0, y0, x1, y1 = ax.bbox.extents
+        px_per_pt = self.page.dpi / 72
+        cands: list[LabelCandidate] = []
+        obstacles: list[np.ndarray] = [self._static_obstacles]
+        pts_feats = [f for f in visible if len(f.points)]
+        for f in pts_feats:
+            disp = ax.transData.transform(f.points)
+            r = marker_size(f.style.radius, self.k) / 2 * px_per_pt
+            h = r * 0.75
+            obstacles.append(np.column_stack([disp[:, 0] - h, disp[:, 1] - h, disp[:, 0] + h, disp[:, 1] + h]))
+            if not f.label:
+                continue
+            px, py = disp[0]
+            if not (x0 <= px <= x1 and y0 <= py <= y1):
+                continue
+            art = self._label_artist(f)
+            if f.fid not in self._label_size:
+                art.set_position((0, 0))
+                art.set_visible(True)
+                bb = art.get_window_extent(renderer)
+                pad = (2.6 if self.vector else 1.2) * px_per_pt * self.k
+                self._label_size[f.fid] = (bb.width + pad, bb.height + pad * 0.6)
+            w, h2 = self._label_size[f.fid]
+            cands.append(LabelCandidate(f.fid, float(px), float(py), w, h2, r + 1.8 * px_per_pt * self.k, f.rank,
+                                        f.label.split("\n")[0]))
+        obs = np.vstack(obstacles) if obstacles else np.empty((0, 4))
+        self.placements = place_labels(cands, (x0, y0, x1, y1), obs, pad=0.8 * px_per_pt,
+                                       dedupe_px=40 * px_per_pt)
+        placed = {p.key: p for p in self.placements}
+        for fid, art in self._labels.items():
+            p = placed.get(fid)
+            if p is None:
+                art.set_visible(False)
+                continue
+            art.set_visible(True)
+            art.set_horizontalalignment(p.ha)
+            art.set_verticalalignment(p.va)
+            art.xyann = (p.dx / px_per_pt, p.dy / px_per_pt)
+
+    # ------------------------------------------------------------------ output
+    def save(self, out: str | Path | BinaryIO | None = None, fmt: VectorFormat = "png") -> bytes:
+        """Write the figure as PNG, SVG or PDF; returns the bytes (also written to ``out``).
+
+        Parameters
+        ----------
+        out : path or binary file, optional
+        fmt : {"png", "svg", "pdf"}
+        """
+        if self.day is None:
+            self.set_day(self.request.date)
+        buf = io.BytesIO()
+        meta: dict[str, Any]
+        if fmt == "pdf":
+            meta = {"Title": f"{self.request.title} — {human_date(from_day(self.day))}",
+                    "Subject": self.credits_text.replace("\n", " "), "Creator": "Far East Frontiers"}
+        elif fmt == "svg":
+            meta = {"Title": f"{self.request.title} — {human_date(from_day(self.day))}", "Date": None,
+                    "Creator": "Far East Frontiers"}
+        else:
+            meta = {"Title": self.request.title, "Software": "Far East Frontiers"}
+        with rc_context(self._rc):
+            self.figure.savefig(buf, format=fmt, dpi=self.page.dpi, metadata=meta)
+        data = buf.getvalue()
+        if out is not None:
+            if isinstance(out, (str, Path)):
+                Path(out).write_bytes(data)
+            else:
+                out.write(data)
+        return data
+
+    def _dynamic(self) -> list[Artist]:
+        arts: list[Artist] = [a for _, group in self._feature_artists for a in group]
+        arts += list(self._labels.values())
+        arts += [self.date_artist, *self.progress_artists]
+        return sorted(arts, key=lambda a: a.get_zorder())
+
+    def frames(self, days: list[int]) -> Iterator[np.ndarray]:
+        """RGB frames (``H×W×3`` uint8) for ``days``, redrawing only what changes.
+
+        The static parts are rendered once into a background that each frame restores
+        before drawing the features, labels, date and progress bar of its day.
+        """
+        canvas = self.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg)
+        with rc_context(self._rc):
+            if days:
+                self.set_day(days[0])
+            dyn_before = self._dynamic()
+            states = [a.get_visible() for a in dyn_before]
+            for a in dyn_before:
+                a.set_visible(False)
+            canvas.draw()
+            background = canvas.copy_from_bbox(self.figure.bbox)
+            for a, s in zip(dyn_before, states):
+                a.set_visible(s)
+            for day in days:
+                self.set_day(day)
+                canvas.restore_region(background)
+                for a in self._dynamic():
+                    if a.get_visible():
+                        if a.axes is not None:
+                            a.axes.draw_artist(a)
+                        else:
+                            self.figure.draw_artist(a)
+                yield np.asarray(canvas.buffer_rgba())[..., :3].copy()

@@ -1,0 +1,261 @@
+"""What to export: date, layers, extent and page, checked before anything is drawn.
+
+Every function here raises :class:`~layers.export.errors.ExportError` with a one-line
+message for bad input, so the app and the command line can show it as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from layers.dates import DateError, parse_date
+from layers.export.errors import ExportError
+from layers.export.extent import Bounds, bounds_from_view, parse_bounds
+from layers.loading import Atlas
+from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
+
+__all__ = [
+    "MapRequest",
+    "PageSize",
+    "PAPER_MM",
+    "MAX_DPI",
+    "DEFAULT_TITLE",
+    "OVERVIEW_BOUNDS",
+    "parse_day",
+    "check_layers",
+    "request_from_state",
+    "page_size",
+    "parse_size",
+]
+
+MAX_DPI = 300
+MAX_PIXELS = 10000
+DEFAULT_TITLE = "Far East Frontiers 1918–1945"
+#: Extent used when neither bounds, a view nor a campaign gives one.
+OVERVIEW_BOUNDS = Bounds(38.0, 104.0, 56.0, 146.0)
+#: ISO 216 paper sizes, portrait (width, height) in millimetres.
+PAPER_MM: dict[str, tuple[float, float]] = {
+    "A5": (148, 210), "A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "LETTER": (215.9, 279.4),
+}
+
+
+def parse_day(text: str | dt.date, what: str = "date") -> dt.date:
+    """A full ``YYYY-MM-DD`` date within the atlas period.
+
+    Raises
+    ------
+    ExportError
+    """
+    if isinstance(text, dt.date):
+        d = text
+    else:
+        try:
+            hd = parse_date(str(text))
+        except DateError as exc:
+            raise ExportError(f"{what}: {exc}") from None
+        if hd.precision != "day":
+            raise ExportError(f"{what}: give a full date YYYY-MM-DD, not {text!r}")
+        d = hd.first
+    if not ATLAS_START <= d <= ATLAS_END:
+        raise ExportError(f"{what} {d.isoformat()} is outside the atlas period {ATLAS_START} … {ATLAS_END}")
+    return d
+
+
+def check_layers(atlas: Atlas, layer_ids: Iterable[str]) -> tuple[str, ...]:
+    """Layer ids in the atlas' draw order; unknown ids are an error.
+
+    Raises
+    ------
+    ExportError
+        Naming the unknown layers and the known ones.
+    """
+    asked = [x.strip() for x in layer_ids if x and x.strip()]
+    unknown = [x for x in asked if x not in atlas.layers]
+    if unknown:
+        known = ", ".join(atlas.layers) or "none loaded"
+        raise ExportError(f"unknown layer(s): {', '.join(unknown)} (known: {known})")
+    return tuple(lid for lid in atlas.layers if lid in asked)
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """A checked export request.
+
+    Parameters
+    ----------
+    date : datetime.date
+    layers : tuple of str
+        Layer ids to draw, in draw order.
+    bounds : Bounds
+        The extent (the print frame holds all of it).
+    title : str
+    campaign : str or None
+        The campaign preset, when one was chosen.
+    state : ViewState
+        The view state the request was made from (for the web-map based exports).
+    """
+
+    date: dt.date
+    layers: tuple[str, ...]
+    bounds: Bounds
+    title: str
+    campaign: str | None
+    state: ViewState
+
+
+def request_from_state(
+    atlas: Atlas,
+    state: ViewState,
+    *,
+    bounds: Bounds | str | None = None,
+    layers: Iterable[str] | None = None,
+    title: str | None = None,
+    date: dt.date | str | None = None,
+) -> MapRequest:
+    """Resolve a :class:`ViewState` (and overrides) into a :class:`MapRequest`.
+
+    The extent is, in order: ``bounds``; the state's centre and zoom (read against a
+    1000×640 px web map); the campaign preset's bounds; the overview box. The layers are
+    ``layers``, else the state's layers, else the campaign's, else those visible by default.
+
+    Parameters
+    ----------
+    atlas : Atlas
+    state : ViewState
+    bounds : Bounds or str, optional
+        Explicit extent (``"south,west,north,east"`` accepted).
+    layers : iterable of str, optional
+    title : str, optional
+        Default: the campaign's title, or the atlas title for the overview.
+    date : datetime.date or str, optional
+        Overrides ``state.date``.
+
+    Returns
+    -------
+    MapRequest
+
+    Raises
+    ------
+    ExportError
+        For an unknown layer or campaign, bad bounds or a date outside the atlas period.
+    """
+    camp = atlas.campaigns.get(state.campaign)
+    if state.campaign and camp is None and state.campaign != "overview":
+        known = ", ".join(atlas.campaigns) or "none"
+        raise ExportError(f"unknown campaign {state.campaign!r} (known: {known})")
+    if isinstance(bounds, str):
+        bounds = parse_bounds(bounds)
+    if bounds is None:
+        if state.center is not None and state.zoom is not None:
+            bounds = bounds_from_view(state.center, state.zoom)
+        elif camp is not None:
+            (s, w), (n, e) = camp.bounds
+            bounds = Bounds(s, w, n, e)
+        else:
+            bounds = OVERVIEW_BOUNDS
+    if layers is not None:
+        ids = check_layers(atlas, layers)
+    elif state.layers:
+        ids = check_layers(atlas, state.layers)
+    elif camp is not None and any(lid in atlas.layers for lid in camp.layers):
+        ids = tuple(lid for lid in atlas.layers if lid in camp.layers)
+    else:
+        ids = tuple(lid for lid, layer in atlas.layers.items() if layer.spec.default_visible)
+    day = parse_day(date) if date is not None else state.date
+    if title is None:
+        title = camp.title if camp is not None and state.campaign != "overview" else DEFAULT_TITLE
+    new_state = state.model_copy(update={"date": day, "layers": ids})
+    return MapRequest(day, ids, bounds, title, state.campaign if camp else None, new_state)
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """Figure size and resolution.
+
+    Parameters
+    ----------
+    width_in, height_in : float
+        Figure size in inches.
+    dpi : float
+        Raster resolution (pixels per inch); sets the PNG size.
+    """
+
+    width_in: float
+    height_in: float
+    dpi: float
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """``(width, height)`` in pixels of a raster rendering."""
+        return round(self.width_in * self.dpi), round(self.height_in * self.dpi)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """Read ``"1600x1000"`` (pixels).
+
+    Raises
+    ------
+    ExportError
+    """
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", str(text))
+    if not m:
+        raise ExportError(f"size {text!r} must be WIDTHxHEIGHT in pixels, e.g. 1600x1000")
+    w, h = int(m[1]), int(m[2])
+    if not (100 <= w <= MAX_PIXELS and 100 <= h <= MAX_PIXELS):
+        raise ExportError(f"size {text!r}: each side must be 100–{MAX_PIXELS} pixels")
+    return w, h
+
+
+def page_size(
+    *,
+    size: tuple[int, int] | str | None = None,
+    dpi: float | None = None,
+    paper: str | None = None,
+    orientation: str = "landscape",
+) -> PageSize:
+    """Choose the figure size: pixels, or a paper size, at a resolution up to 300 dpi.
+
+    Parameters
+    ----------
+    size : tuple of int or str, optional
+        ``(width, height)`` in pixels or ``"1600x1000"``. With ``dpi`` it sets the physical
+        size too (default 150 dpi).
+    dpi : float, optional
+        Resolution, 50–300. Default: 150 for pixel sizes, 200 for paper.
+    paper : str, optional
+        ``A5``, ``A4``, ``A3``, ``A2`` or ``letter``; wins over ``size``.
+    orientation : {"landscape", "portrait"}
+        For paper sizes.
+
+    Returns
+    -------
+    PageSize
+
+    Raises
+    ------
+    ExportError
+    """
+    if dpi is not None and not (50 <= float(dpi) <= MAX_DPI):
+        raise ExportError(f"dpi {dpi:g} must lie between 50 and {MAX_DPI}")
+    if orientation not in ("landscape", "portrait"):
+        raise ExportError(f"orientation {orientation!r} must be 'landscape' or 'portrait'")
+    if paper is not None:
+        key = paper.strip().upper()
+        if key not in PAPER_MM:
+            raise ExportError(f"paper {paper!r} must be one of {', '.join(PAPER_MM)}")
+        w_mm, h_mm = PAPER_MM[key]
+        if orientation == "landscape":
+            w_mm, h_mm = h_mm, w_mm
+        res = float(dpi or 200)
+        page = PageSize(w_mm / 25.4, h_mm / 25.4, res)
+        if max(page.pixels) > MAX_PIXELS:
+            raise ExportError(f"{paper} at {res:g} dpi exceeds {MAX_PIXELS} pixels; lower the dpi")
+        return page
+    if isinstance(size, str):
+        size = parse_size(size)
+    w, h = size or (1600, 1000)
+    res = float(dpi or 150)
+    return PageSize(w / res, h / res, res)
