@@ -15,6 +15,7 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 
 from layers.export.extent import Frame
+from layers.export.typeset import text_width_pt
 
 __all__ = [
     "GRATICULE_STEPS",
@@ -33,10 +34,11 @@ GRATICULE_STEPS = (1 / 60, 2 / 60, 5 / 60, 10 / 60, 0.25, 0.5, 1.0, 2.0, 5.0, 10
 _INK = "#333333"
 
 
-def graticule_step(span_deg: float, max_lines: int = 6) -> float:
-    """Smallest interval from :data:`GRATICULE_STEPS` giving at most ``max_lines`` lines."""
+def graticule_step(lon_span: float, lat_span: float, max_lon: int = 7, max_lat: int = 7) -> float:
+    """Smallest interval from :data:`GRATICULE_STEPS` giving at most ``max_lon`` meridians
+    and ``max_lat`` parallels."""
     for step in GRATICULE_STEPS:
-        if span_deg / step <= max_lines:
+        if lon_span / step <= max_lon and lat_span / step <= max_lat:
             return step
     return GRATICULE_STEPS[-1]
 
@@ -75,8 +77,8 @@ class GraticuleLine:
     label: str
 
 
-def graticule_lines(frame: Frame, max_lines: int = 7) -> tuple[list[GraticuleLine], float]:
-    """Meridians and parallels crossing the frame.
+def graticule_lines(frame: Frame, max_lon: int = 7, max_lat: int = 7) -> tuple[list[GraticuleLine], float]:
+    """Meridians and parallels crossing the frame (at most about ``max_lon`` and ``max_lat``).
 
     Returns
     -------
@@ -85,7 +87,11 @@ def graticule_lines(frame: Frame, max_lines: int = 7) -> tuple[list[GraticuleLin
         The interval used, degrees.
     """
     w, s, e, n = frame.lonlat_box(margin=0.02)
-    step = graticule_step(min(e - w, n - s), max_lines)
+    (x0, x1), (y0, y1) = frame.xlim, frame.ylim
+    t = np.linspace(0.0, 1.0, 50)
+    lon_bottom, _ = frame.inverse.transform(x0 + (x1 - x0) * t, np.full(50, y0))
+    _, lat_left = frame.inverse.transform(np.full(50, x0), y0 + (y1 - y0) * t)
+    step = graticule_step(float(np.ptp(lon_bottom)), float(np.ptp(lat_left)), max_lon, max_lat)
     out: list[GraticuleLine] = []
     lats = np.linspace(s, n, 120)
     lons = np.linspace(w, e, 240)
@@ -120,23 +126,29 @@ def draw_graticule(ax: Axes, frame: Frame, *, fontsize: float, linewidth: float,
     float
         The graticule interval in degrees.
     """
-    lines, step = graticule_lines(frame)
+    bb = ax.get_window_extent()
+    dpi = ax.get_figure(root=True).dpi
+    w_pt, h_pt = bb.width / dpi * 72, bb.height / dpi * 72
+    label_pt = text_width_pt("118°50′E", fontsize) * 1.7
+    lines, step = graticule_lines(frame, max(2, min(8, int(w_pt / label_pt))), max(2, min(7, int(h_pt / label_pt))))
     (x0, x1), (y0, y1) = frame.xlim, frame.ylim
     style = dict(color="#6d7f8e", lw=linewidth, alpha=0.55, zorder=zorder)
     text = dict(fontsize=fontsize, color=_INK, clip_on=False)
+    cx, cy = (x1 - x0) * 0.035, (y1 - y0) * 0.035  # keep labels out of the corners
     for g in lines:
-        ax.add_line(Line2D(g.xy[:, 0], g.xy[:, 1], **style))
+        ln = Line2D(g.xy[:, 0], g.xy[:, 1], transform=ax.transData, **style)
+        ax.add_artist(ln)
         if g.axis == "lon":
             for yy, va, off in ((y0, "top", -2.5), (y1, "bottom", 2.5)):
                 x = _crossing(g.xy, 1, yy)
-                if x is not None and x0 <= x <= x1:
+                if x is not None and x0 + cx <= x <= x1 - cx:
                     ax.annotate(g.label, (x, yy), xytext=(0, off), textcoords="offset points",
                                 ha="center", va=va, **text)
                     break
         else:
             for xx, ha, off in ((x0, "right", -2.5), (x1, "left", 2.5)):
                 y = _crossing(g.xy, 0, xx)
-                if y is not None and y0 <= y <= y1:
+                if y is not None and y0 + cy <= y <= y1 - cy:
                     ax.annotate(g.label, (xx, y), xytext=(off, 0), textcoords="offset points",
                                 ha=ha, va="center", rotation=90, rotation_mode="anchor", **text)
                     break

@@ -7,6 +7,7 @@ Shared by the print map (a credits line), the data exports (a metadata member an
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,8 +37,13 @@ def short_citation(src: Source) -> str:
     """``Coox 1985``; ``“Battles of Khalkhin Gol”`` for authorless pages; seeds marked."""
     who = src.author or src.editor
     if who:
-        name = who.split(";")[0].split(" and ")[0]
-        name = name.split(",")[0].strip() if "," in name else name.strip().split(" ")[-1]
+        first = re.sub(r"\s*\(.*?\)", "", who).split(";")[0].split(" and ")[0].strip()
+        if "," in first:
+            name = first.split(",")[0].strip()
+        elif len(first) <= 28:
+            name = first
+        else:
+            name = first.split(" (")[0].split(" ")[-1]
         text = f"{name} {src.year}" if src.year else name
     else:
         title = src.title if len(src.title) <= 42 else src.title[:40].rstrip() + "…"
@@ -91,24 +97,27 @@ class Credits:
     basemap: tuple[str, ...] = ()
 
     def licence_note(self) -> str:
-        """One sentence on the licences of everything in the export."""
+        """One sentence on the licences: the layers' common licence, exceptions by name, base map."""
         by_licence: dict[str, list[str]] = {}
         for lid, lic in self.layer_licences.items():
             by_licence.setdefault(lic, []).append(lid)
-        if len(by_licence) == 1:
-            layers_txt = f"{_PROJECT} layers {next(iter(by_licence))}"
-        elif by_licence:
-            layers_txt = f"{_PROJECT} layers: " + "; ".join(
-                f"{', '.join(self.layer_titles.get(i, i) for i in ids)} {lic}" for lic, ids in by_licence.items()
-            )
-        else:
-            layers_txt = ""
-        base = (
+        parts: list[str] = []
+        if by_licence:
+            main = max(by_licence, key=lambda lic: len(by_licence[lic]))
+            text = f"Data: {_PROJECT} layers {main}"
+            others = [
+                f"{', '.join(self.layer_titles.get(i, i) for i in ids)}: {lic}"
+                for lic, ids in by_licence.items() if lic != main
+            ]
+            if others:
+                text += " (" + "; ".join(others) + ")"
+            parts.append(text)
+        parts.append(
             "Base map: " + ", ".join(self.basemap)
             if self.basemap
             else "No base map (geodata/basemap/basemap.geojson is not built)"
         )
-        return ". ".join(t for t in (("Data: " + layers_txt) if layers_txt else "", base) if t) + "."
+        return ". ".join(parts) + "."
 
     def sources_line(self, max_chars: int = 400) -> str:
         """``Sources: Coox 1985; Goldman 2012; … (+12 more, full list in the data export)``."""

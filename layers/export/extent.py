@@ -24,6 +24,7 @@ __all__ = [
     "Frame",
     "parse_bounds",
     "bounds_from_view",
+    "view_for_bounds",
     "lcc_crs",
     "fit_frame",
     "DEFAULT_VIEWPORT",
@@ -132,6 +133,16 @@ def bounds_from_view(
     south, north = _merc_lat(y - half_h_rad), _merc_lat(y + half_h_rad)
     half_w_deg = min(half_w_deg, 89.9)
     return Bounds(south, lon - half_w_deg, north, lon + half_w_deg)
+
+
+def view_for_bounds(bounds: Bounds, viewport: tuple[int, int] = DEFAULT_VIEWPORT) -> tuple[tuple[float, float], int]:
+    """Centre ``(lat, lon)`` and the largest whole zoom at which a web map shows all of ``bounds``."""
+    lat_c = _merc_lat((_merc_y(bounds.south) + _merc_y(bounds.north)) / 2)
+    lon_c = (bounds.west + bounds.east) / 2
+    zx = math.log2(viewport[0] * 360.0 / (256.0 * (bounds.east - bounds.west)))
+    zy = math.log2(viewport[1] * 2 * math.pi / (256.0 * (_merc_y(bounds.north) - _merc_y(bounds.south))))
+    zoom = int(max(2, min(16, math.floor(min(zx, zy)))))
+    return (lat_c, lon_c), zoom
 
 
 def lcc_crs(bounds: Bounds) -> CRS:

@@ -19,7 +19,7 @@ KIND_RANK: dict[str, int] = {
     "battle_site": 0, "headquarters": 1, "capital": 1, "landing": 2, "airborne_landing": 2,
     "incident": 2, "city": 3, "port": 4, "base": 4, "position": 4, "place": 5, "town": 5,
     "rail_station": 6, "hill": 6, "island": 6, "river_island": 7, "lake": 7, "settlement": 7,
-    "village": 7, "event": 8, "boundary_point": 9, "river_point": 9,
+    "village": 7, "event": 8, "boundary_point": 9, "river_point": 9, "movement": 3, "zone": 5,
 }
 
 #: ``(name, ha, va, ux, uy)``: alignment and unit offset direction, in preference order.
@@ -51,6 +51,8 @@ class LabelCandidate:
         Distance from the anchor to the text, pixels (marker radius plus a gap).
     rank : int
         Priority, lower first.
+    centred : bool
+        Try the anchor itself first (labels of lines and areas).
     text : str
         The label text; a label repeating one already placed within ``dedupe_px`` is
         dropped (the same town in two layers).
@@ -64,6 +66,7 @@ class LabelCandidate:
     offset: float
     rank: int
     text: str = ""
+    centred: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class Placement:
     dx: float
     dy: float
     box: tuple[float, float, float, float]
+
+
+_CENTRE = (("C", "center", "center", 0.0, 0.0),)
 
 
 def _box(c: LabelCandidate, ha: str, va: str, dx: float, dy: float) -> tuple[float, float, float, float]:
@@ -128,7 +134,7 @@ def place_labels(
         seen.add(c.key)
         if c.text and any(abs(c.x - x) + abs(c.y - y) < dedupe_px for x, y in texts.get(c.text, [])):
             continue
-        for _name, ha, va, ux, uy in POSITIONS:
+        for _name, ha, va, ux, uy in (_CENTRE + POSITIONS) if c.centred else POSITIONS:
             dx, dy = ux * c.offset, uy * c.offset
             b = _box(c, ha, va, dx, dy)
             padded = (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)

@@ -11,18 +11,15 @@ from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrow, Rectangle
-from matplotlib.textpath import TextToPath
 
-from layers.export.fonts import font_families
 from layers.export.scene import LegendRow
 from layers.export.style import dashes, line_width, marker_size, rgba
+from layers.export.typeset import fit_text
 
-__all__ = ["LegendDrawn", "draw_legend", "fit_text", "text_width_pt"]
+__all__ = ["LegendDrawn", "draw_legend"]
 
 _SYMBOL_W = 0.26
-_TEXT_TO_PATH = TextToPath()
 _INK = "#222222"
 
 
@@ -66,27 +63,6 @@ def _symbol(ax: Axes, kind: str, x: float, y: float, h: float, row: LegendRow, k
                            markeredgewidth=lw * 0.8, linestyle="none"))
 
 
-def text_width_pt(text: str, fontsize: float, *, bold: bool = False) -> float:
-    """Width of ``text`` in points with the export fonts (no renderer needed)."""
-    prop = FontProperties(family=font_families(), size=fontsize, weight="bold" if bold else "normal")
-    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)
-    return float(width)
-
-
-def fit_text(text: str, max_width_pt: float, fontsize: float, *, bold: bool = False) -> str:
-    """``text``, shortened with an ellipsis until it is at most ``max_width_pt`` wide."""
-    if text_width_pt(text, fontsize, bold=bold) <= max_width_pt:
-        return text
-    lo, hi = 1, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if text_width_pt(text[:mid].rstrip() + "…", fontsize, bold=bold) <= max_width_pt:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
-
-
 def draw_legend(ax: Axes, rows: list[LegendRow], width: float, height: float, *, k: float,
                 fontsize: float) -> LegendDrawn:
     """Draw ``rows`` top-down into ``ax`` (data units = inches, origin lower left).
@@ -101,13 +77,17 @@ def draw_legend(ax: Axes, rows: list[LegendRow], width: float, height: float, *,
             color=_INK)
     top = height - fontsize * 1.15 * 1.9 / 72
     row_h = fontsize * 1.75 / 72
-    sym_w = _SYMBOL_W * k
     per_col = max(1, int(top // row_h))
-    max_cols = max(1, min(3, int(width // (1.5 * k))))
-    ncols = 1
-    while ncols < max_cols and ncols * per_col < len(rows):
-        ncols += 1
+    max_cols = max(1, min(3, int(width // (1.6 * k))))
+    ncols = min(max_cols, -(-len(rows) // per_col))
+    if ncols * per_col < len(rows):  # shrink type (down to 72 %) before leaving rows out
+        need = -(-len(rows) // ncols)
+        shrink = max(0.72, top / (need * row_h))
+        fontsize *= shrink
+        row_h *= shrink
+        per_col = max(1, int(top // row_h))
     col_w = (width - 0.12 * (ncols - 1)) / ncols
+    sym_w = _SYMBOL_W * k
     capacity = per_col * ncols
     shown = rows if len(rows) <= capacity else rows[: capacity - 1]
     texts: list[str] = []

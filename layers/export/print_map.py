@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -46,6 +45,7 @@ from layers.export.request import MapRequest, PageSize  # noqa: E402
 from layers.export.river_labels import river_label_specs  # noqa: E402
 from layers.export.scene import Scene, SceneFeature, build_scene  # noqa: E402
 from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba  # noqa: E402
+from layers.export.typeset import wrap_text  # noqa: E402
 from layers.loading import Atlas  # noqa: E402
 
 __all__ = ["PrintMap", "VectorFormat", "human_date"]
@@ -53,6 +53,12 @@ __all__ = ["PrintMap", "VectorFormat", "human_date"]
 VectorFormat = Literal["png", "svg", "pdf"]
 _INK = "#1f1f1f"
 _LAND_STYLE = {"land": {"facecolor": "#f3efe4", "edgecolor": "none"}}
+
+
+def _add(ax: Any, artist: Artist) -> None:
+    """Add an artist in data coordinates without the (slow) data-limit update of ``add_patch``."""
+    artist.set_transform(ax.transData)
+    ax.add_artist(artist)
 
 
 def human_date(d: dt.date) -> str:
@@ -127,11 +133,14 @@ class PrintMap:
         fs = self.fs = self._sizes(k)
         portrait = page.width_in / page.height_in < 1.15
         header_w = (page.width_in - 0.4 * k) if portrait else max(2.2 * k, min(3.4 * k, 0.25 * page.width_in))
-        title_lines = textwrap.wrap(self.request.title, max(12, int(header_w * 72 / (fs["title"] * 0.6))))[:3]
+        title_lines = wrap_text(self.request.title, header_w * 72, fs["title"], bold=True)[:3]
         self.title_text = "\n".join(title_lines)
         header_h = (len(title_lines) * fs["title"] * 1.3 + fs["date"] * 1.9 + (fs["legend"] * 4.2 if progress else 0)) / 72
-        credit_lines = 3 if portrait else 2
-        credits_h = credit_lines * fs["credits"] * 1.35 / 72 + 0.02
+        credits_w = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=0.3).credits.w
+        planned = collect_credits(self.atlas, [(lid, ()) for lid in self.request.layers], basemap_path=basemap_path)
+        n_tail = len(wrap_text(self._credits_tail(planned), credits_w * 72, fs["credits"]))
+        credit_lines = n_tail + (2 if portrait else 1)
+        credits_h = credit_lines * fs["credits"] * 1.25 / 72 + 0.03
         lay = self.layout = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=credits_h)
         self.k = lay.k
         frame = self.frame = fit_frame(self.request.bounds, lay.map.w / lay.map.h)
@@ -147,6 +156,7 @@ class PrintMap:
         ax.set_xlim(*frame.xlim)
         ax.set_ylim(*frame.ylim)
         ax.set_facecolor(SEA_COLOUR)
+        ax.set_autoscale_on(False)
         ax.set_xticks([])
         ax.set_yticks([])
         for sp in ax.spines.values():
@@ -199,7 +209,7 @@ class PrintMap:
                                   linestyle=dashes(dash, lw), zorder=1 + z * 0.1, capstyle="round",
                                   joinstyle="round")
             patch.set_clip_path(self.ax.patch)
-            self.ax.add_patch(patch)
+            _add(self.ax, patch)
 
     def _draw_minor_rivers(self, layer: BaseLayer, lw: float, z: int) -> None:
         """Named rivers at the web map's width; the unnamed network thinner and lighter."""
@@ -208,12 +218,12 @@ class PrintMap:
             patch = PathPatch(p, facecolor="none", edgecolor=layer.style["color"], linewidth=lw * 1.15,
                               zorder=1 + z * 0.1 + 0.05, capstyle="round", joinstyle="round")
             patch.set_clip_path(self.ax.patch)
-            self.ax.add_patch(patch)
+            _add(self.ax, patch)
         if layer.minor is not None:
             patch = PathPatch(layer.minor, facecolor="none", edgecolor=layer.style["color"], linewidth=lw * 0.6,
                               alpha=0.8, zorder=1 + z * 0.1, capstyle="round", joinstyle="round")
             patch.set_clip_path(self.ax.patch)
-            self.ax.add_patch(patch)
+            _add(self.ax, patch)
         del named
 
     def _draw_river_labels(self, base: list[BaseLayer]) -> np.ndarray:
@@ -256,10 +266,7 @@ class PrintMap:
                 zorder=z + 2,
             ))
         for a in out:
-            if isinstance(a, Line2D):
-                ax.add_line(a)
-            else:
-                ax.add_patch(a)
+            _add(ax, a)
             a.set_visible(False)
         return out
 
@@ -323,20 +330,25 @@ class PrintMap:
         draw_scale_bar(ax, 0.02, 0.30 * self.k, box.w - arrow * 1.6, metres_per_in, fontsize=self.fs["scale"],
                        height=0.055 * self.k, lat=self.request.bounds.center[0])
 
+    def _credits_tail(self, credits: Credits) -> str:
+        lat0, lon0 = self.request.bounds.center
+        return (f"{credits.licence_note()} Lambert conformal conic projection centred on "
+                f"{abs(lat0):.2f}°{'N' if lat0 >= 0 else 'S'} {abs(lon0):.2f}°{'E' if lon0 >= 0 else 'W'}.")
+
     def _draw_credits(self, nlines: int) -> str:
         lay, fs = self.layout, self.fs
         box = lay.credits
-        chars = int(box.w * 72 / (fs["credits"] * 0.53))
-        lat0, lon0 = self.request.bounds.center
-        tail = (f"{self.credits.licence_note()} Lambert conformal conic projection centred on "
-                f"{lat0:.2f}°N {lon0:.2f}°E.")
-        tail_lines = textwrap.wrap(tail, chars)
-        src_lines = textwrap.wrap(self.credits.sources_line(max(60, chars * max(1, nlines - len(tail_lines)) - 4)),
-                                  chars)
-        lines = (src_lines[: max(1, nlines - len(tail_lines))] + tail_lines)[:nlines]
-        text = "\n".join(lines)
+        width_pt = box.w * 72
+        tail = wrap_text(self._credits_tail(self.credits), width_pt, fs["credits"])
+        budget = max(1, nlines - len(tail))
+        max_chars = int(budget * width_pt / (fs["credits"] * 0.5))
+        src = wrap_text(self.credits.sources_line(max_chars), width_pt, fs["credits"])
+        while len(src) > budget and max_chars > 40:
+            max_chars -= 15
+            src = wrap_text(self.credits.sources_line(max_chars), width_pt, fs["credits"])
+        text = "\n".join(src[:budget] + tail)
         self.figure.text(box.x / lay.width, box.top / lay.height, text, fontsize=fs["credits"], va="top",
-                         ha="left", color="#444444", linespacing=1.2)
+                         ha="left", color="#444444", linespacing=1.25)
         return text
 
     # ------------------------------------------------------------------ per day
@@ -361,6 +373,8 @@ class PrintMap:
 
     def _label_fontsize(self, f: SceneFeature) -> tuple[float, str]:
         base = self.fs["label"]
+        if not len(f.points):
+            return base * 0.95, "normal"
         if f.rank <= 2:
             return base * 1.05, "bold"
         if f.rank <= 3:
@@ -373,8 +387,10 @@ class PrintMap:
         a = self._labels.get(f.fid)
         if a is None:
             size, weight = self._label_fontsize(f)
-            a = self.ax.annotate(f.label or "", xy=(f.points[0, 0], f.points[0, 1]), xytext=(0, 0),
-                                 textcoords="offset points", fontsize=size, fontweight=weight, color=_INK,
+            a = self.ax.annotate(f.label or "", xy=(float(f.anchor[0]), float(f.anchor[1])), xytext=(0, 0),
+                                 textcoords="offset points", fontsize=size, fontweight=weight,
+                                 color=_INK if len(f.points) else "#3a3a3a",
+                                 style="normal" if len(f.points) else "italic",
                                  zorder=160, annotation_clip=False, linespacing=1.05)
             self._halo(a)
             a.set_visible(False)
@@ -388,15 +404,17 @@ class PrintMap:
         px_per_pt = self.page.dpi / 72
         cands: list[LabelCandidate] = []
         obstacles: list[np.ndarray] = [self._static_obstacles]
-        pts_feats = [f for f in visible if len(f.points)]
-        for f in pts_feats:
-            disp = ax.transData.transform(f.points)
-            r = marker_size(f.style.radius, self.k) / 2 * px_per_pt
-            h = r * 0.75
-            obstacles.append(np.column_stack([disp[:, 0] - h, disp[:, 1] - h, disp[:, 0] + h, disp[:, 1] + h]))
-            if not f.label:
+        for f in visible:
+            if len(f.points):
+                disp = ax.transData.transform(f.points)
+                r = marker_size(f.style.radius, self.k) / 2 * px_per_pt
+                h = r * 0.75
+                obstacles.append(np.column_stack([disp[:, 0] - h, disp[:, 1] - h, disp[:, 0] + h, disp[:, 1] + h]))
+            else:
+                r = 0.0
+            if not f.label or f.anchor is None:
                 continue
-            px, py = disp[0]
+            px, py = ax.transData.transform(f.anchor)
             if not (x0 <= px <= x1 and y0 <= py <= y1):
                 continue
             art = self._label_artist(f)
@@ -408,7 +426,7 @@ class PrintMap:
                 self._label_size[f.fid] = (bb.width + pad, bb.height + pad * 0.6)
             w, h2 = self._label_size[f.fid]
             cands.append(LabelCandidate(f.fid, float(px), float(py), w, h2, r + 1.8 * px_per_pt * self.k, f.rank,
-                                        f.label.split("\n")[0]))
+                                        f.label.split("\n")[0], centred=not len(f.points)))
         obs = np.vstack(obstacles) if obstacles else np.empty((0, 4))
         self.placements = place_labels(cands, (x0, y0, x1, y1), obs, pad=0.8 * px_per_pt,
                                        dedupe_px=40 * px_per_pt)

@@ -96,6 +96,8 @@ class MapRequest:
         The campaign preset, when one was chosen.
     state : ViewState
         The view state the request was made from (for the web-map based exports).
+    extent_from : {"bounds", "view", "campaign", "default"}
+        Where ``bounds`` came from.
     """
 
     date: dt.date
@@ -104,6 +106,7 @@ class MapRequest:
     title: str
     campaign: str | None
     state: ViewState
+    extent_from: str = "default"
 
 
 def request_from_state(
@@ -148,14 +151,15 @@ def request_from_state(
         raise ExportError(f"unknown campaign {state.campaign!r} (known: {known})")
     if isinstance(bounds, str):
         bounds = parse_bounds(bounds)
+    extent_from = "bounds"
     if bounds is None:
         if state.center is not None and state.zoom is not None:
-            bounds = bounds_from_view(state.center, state.zoom)
+            bounds, extent_from = bounds_from_view(state.center, state.zoom), "view"
         elif camp is not None:
             (s, w), (n, e) = camp.bounds
-            bounds = Bounds(s, w, n, e)
+            bounds, extent_from = Bounds(s, w, n, e), "campaign"
         else:
-            bounds = OVERVIEW_BOUNDS
+            bounds, extent_from = OVERVIEW_BOUNDS, "default"
     if layers is not None:
         ids = check_layers(atlas, layers)
     elif state.layers:
@@ -168,7 +172,7 @@ def request_from_state(
     if title is None:
         title = camp.title if camp is not None and state.campaign != "overview" else DEFAULT_TITLE
     new_state = state.model_copy(update={"date": day, "layers": ids})
-    return MapRequest(day, ids, bounds, title, state.campaign if camp else None, new_state)
+    return MapRequest(day, ids, bounds, title, state.campaign if camp else None, new_state, extent_from)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from layers.bundle import arrowhead
 from layers.dates import OPEN_END
 from layers.export.extent import Frame
 from layers.export.labels import KIND_RANK
-from layers.export.paths import project, to_path
+from layers.export.paths import flat_parts, project, to_path
 from layers.loading import Atlas
 from layers.schema import LayerSpec, Style
 from layers.styling import legend_entries, style_for
@@ -50,7 +50,11 @@ class SceneFeature:
     points : numpy.ndarray
         ``(n, 2)`` projected points.
     label : str or None
-        Text for a point label.
+        Label text: every point has one; a line or area only when it has an explicit
+        ``label`` property (as on the web map).
+    anchor : numpy.ndarray or None
+        Projected point the label refers to (the point; the middle of the longest line;
+        a point inside the largest polygon).
     rank : int
         Label priority (lower first).
     sources : tuple of str
@@ -70,6 +74,7 @@ class SceneFeature:
     line: Path | None
     points: np.ndarray
     label: str | None
+    anchor: np.ndarray | None
     rank: int
     sources: tuple[str, ...]
     layer_index: int
@@ -200,6 +205,21 @@ def _with_heads(geom: shapely.Geometry, min_head_deg: float) -> shapely.Geometry
     return shapely.GeometryCollection([*lines, *heads])
 
 
+def _anchor(geom: shapely.Geometry) -> np.ndarray | None:
+    parts = flat_parts(geom)
+    types = shapely.get_type_id(parts)
+    pts, lines, polys = parts[types == 0], parts[np.isin(types, (1, 2))], parts[types == 3]
+    if len(pts):
+        return shapely.get_coordinates(pts[0])[0]
+    if len(lines):
+        longest = lines[int(np.argmax(shapely.length(lines)))]
+        return shapely.get_coordinates(shapely.line_interpolate_point(longest, 0.5, normalized=True))[0]
+    if len(polys):
+        largest = polys[int(np.argmax(shapely.area(polys)))]
+        return shapely.get_coordinates(shapely.point_on_surface(largest))[0]
+    return None
+
+
 def build_scene(
     atlas: Atlas,
     layer_ids: tuple[str, ...],
@@ -254,6 +274,10 @@ def build_scene(
                 pgeom = shapely.simplify(pgeom, tol, preserve_topology=True)
             area, line, pts = to_path(pgeom)
             is_point = geom.geom_type in ("Point", "MultiPoint")
+            has_label = is_point or bool(props.get("label"))
+            rank = KIND_RANK.get(kind, 8 if is_point else 6)
+            if props.get("label") and layer.spec.group == "campaign":
+                rank = min(rank, 2 if is_point else 3)
             keys = tuple(dict.fromkeys(list(props.get("sources") or [])
                                        + [str(f.get("source")) for f in props.get("figures") or []]))
             end = int(gdf["end_day"].iat[i])
@@ -263,8 +287,9 @@ def build_scene(
                     end=OPEN_END if end >= OPEN_END else end,
                     style=style_for(layer.spec, props), legend_row=_legend_row(layer.spec, props),
                     area=area, line=line, points=pts,
-                    label=label_text(props, label_lang) if is_point else None,
-                    rank=KIND_RANK.get(kind, 8), sources=keys, layer_index=li,
+                    label=label_text(props, label_lang) if has_label else None,
+                    anchor=_anchor(pgeom) if has_label else None,
+                    rank=rank, sources=keys, layer_index=li,
                 )
             )
     return scene

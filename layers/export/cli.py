@@ -1,0 +1,213 @@
+"""Command line: ``python -m layers.export``.
+
+Examples::
+
+    python -m layers.export --format png --campaign khalkhin_gol --date 1939-08-20 -o kg.png
+    python -m layers.export --format pdf --paper A3 --orientation portrait --date 1945-08-15 \\
+        --campaign manchuria_1945 -o manchuria.pdf
+    python -m layers.export --format gif --campaign khalkhin_gol --from 1939-05-11 --to 1939-09-16 \\
+        --step event -o kg.gif
+    python -m layers.export --format png --date 1939-07-03,1939-08-20,1939-08-31 -o kg_{date}.png
+    python -m layers.export --batch exports.toml
+
+Bad input (a bad date, an unknown layer or campaign, bad bounds or size) prints one line
+on stderr and exits with status 2; a format this machine cannot make (no Chromium for
+``asseen``) exits with 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from layers.export.errors import ExportError, ExportUnavailable
+from layers.export.formats import FORMATS, LANGUAGES, export_map
+from layers.export.request import parse_day
+from layers.viewstate import ViewState
+
+__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_UNAVAILABLE"]
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+PROG = "python -m layers.export"
+#: Keys a batch job (or its [defaults]) may set.
+JOB_KEYS = {
+    "format", "date", "campaign", "layers", "bounds", "view", "dpi", "size", "paper", "orientation", "title",
+    "label_lang", "from", "to", "step", "fps", "output",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    p = _Parser(prog=PROG, description="Export maps, data and animations of the Far East Frontiers atlas.",
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+                epilog="Formats: " + "; ".join(f"{k} ({v[2]})" for k, v in FORMATS.items()))
+    p.add_argument("--format", "-f", choices=list(FORMATS), help="output format")
+    p.add_argument("--date", "-d", help="map date YYYY-MM-DD; several, comma-separated, make one file each")
+    p.add_argument("--campaign", "-c", default="overview", help="campaign preset (extent, layers, title)")
+    p.add_argument("--layers", "-l", help="comma-separated layer ids (default: the campaign's)")
+    p.add_argument("--bounds", "-b", help="extent south,west,north,east in degrees")
+    p.add_argument("--view", help="web map view lat,lon,zoom (instead of bounds)")
+    p.add_argument("--dpi", type=float, help="resolution, up to 300 (PNG: default 150; paper: 200)")
+    p.add_argument("--size", help="pixel size WIDTHxHEIGHT, e.g. 1600x1000")
+    p.add_argument("--paper", help="paper size A5, A4, A3, A2 or letter (PDF default A4)")
+    p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
+    p.add_argument("--title", help="map title (default: the campaign's)")
+    p.add_argument("--label-lang", choices=LANGUAGES, help="add names in this language under the labels")
+    p.add_argument("--from", dest="start", help="animation start date (default: campaign start)")
+    p.add_argument("--to", dest="end", help="animation end date, inclusive (default: campaign end)")
+    p.add_argument("--step", choices=("day", "event"), default="day", help="animation step")
+    p.add_argument("--fps", type=float, help="animation frames per second")
+    p.add_argument("--output", "-o", help="output file; '{date}' is replaced by the date")
+    p.add_argument("--batch", help="TOML file with [[export]] jobs (and optional [defaults])")
+    p.add_argument("--data-dir", type=Path, help="geodata folder (default: $FEF_DATA_DIR or geodata/)")
+    p.add_argument("--sources-dir", type=Path, help="sources folder (default: $FEF_SOURCES_DIR or sources/)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    return p
+
+
+def _split(text: str | list[str] | None) -> list[str] | None:
+    if text is None:
+        return None
+    if isinstance(text, list):
+        return [str(x) for x in text]
+    return [x.strip() for x in str(text).split(",") if x.strip()]
+
+
+def _state(job: dict[str, Any], date: dt.date) -> ViewState:
+    center = zoom = None
+    if job.get("view"):
+        try:
+            lat, lon, z = (s.strip() for s in str(job["view"]).split(","))
+            center, zoom = (float(lat), float(lon)), int(z)
+        except ValueError:
+            raise ExportError(f"view {job['view']!r} must be lat,lon,zoom") from None
+    try:
+        return ViewState(date=date, campaign=str(job.get("campaign") or "overview"), center=center, zoom=zoom)
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ExportError(f"view: {msg}") from None
+
+
+def _output(job: dict[str, Any], date: dt.date, several: bool) -> Path:
+    out = job.get("output")
+    if not out:
+        raise ExportError("no output file: give -o/--output")
+    text = str(out)
+    if several and "{date}" not in text:
+        p = Path(text)
+        text = str(p.with_name(f"{p.stem}_{{date}}{p.suffix}"))
+    return Path(text.replace("{date}", date.isoformat()))
+
+
+def run_job(atlas: Any, job: dict[str, Any], *, quiet: bool = False) -> list[Path]:
+    """Run one export job (CLI options or a batch entry); returns the files written.
+
+    Raises
+    ------
+    ExportError, ExportUnavailable
+    """
+    unknown = set(job) - JOB_KEYS
+    if unknown:
+        raise ExportError(f"unknown option(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(JOB_KEYS))})")
+    fmt = job.get("format")
+    if not fmt:
+        raise ExportError("no format: give --format (" + ", ".join(FORMATS) + ")")
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} must be one of {', '.join(FORMATS)}")
+    camp = atlas.campaigns.get(str(job.get("campaign") or "overview"))
+    dates_txt = _split(job.get("date"))
+    if dates_txt:
+        dates = [parse_day(d) for d in dates_txt]
+    elif camp is not None:
+        dates = [parse_day(camp.default_date, "campaign default date")]
+    else:
+        dates = [dt.date(1939, 8, 20)]
+    if fmt in ("gif", "mp4"):
+        dates = dates[:1]
+    written: list[Path] = []
+    for date in dates:
+        out = _output(job, date, len(dates) > 1)
+        res = export_map(
+            atlas, _state(job, date), fmt,
+            bounds=job.get("bounds"), layers=_split(job.get("layers")), title=job.get("title"),
+            size=job.get("size"), dpi=job.get("dpi"), paper=job.get("paper"),
+            orientation=str(job.get("orientation") or "landscape"), label_lang=job.get("label_lang"),
+            start=job.get("from"), end=job.get("to"), step=str(job.get("step") or "day"), fps=job.get("fps"),
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(res.data)
+        written.append(out)
+        if not quiet:
+            print(f"wrote {out} ({len(res.data):,} bytes)")
+        for note in res.notes:
+            print(f"note: {note}", file=sys.stderr)
+    return written
+
+
+def _batch_jobs(path: str) -> list[dict[str, Any]]:
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExportError(f"batch file {path} not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ExportError(f"batch file {path} is not valid TOML ({exc})") from None
+    defaults = raw.get("defaults", {})
+    jobs = raw.get("export", [])
+    if not isinstance(jobs, list) or not jobs:
+        raise ExportError(f"batch file {path} has no [[export]] tables")
+    return [{**defaults, **{k.replace("-", "_"): v for k, v in j.items()}} for j in jobs]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.batch:
+            jobs = _batch_jobs(args.batch)
+        else:
+            job = {k: v for k, v in {
+                "format": args.format, "date": args.date, "campaign": args.campaign, "layers": args.layers,
+                "bounds": args.bounds, "view": args.view, "dpi": args.dpi, "size": args.size, "paper": args.paper,
+                "orientation": args.orientation, "title": args.title, "label_lang": args.label_lang,
+                "from": args.start, "to": args.end, "step": args.step, "fps": args.fps, "output": args.output,
+            }.items() if v is not None}
+            if not job.get("format"):
+                raise ExportError("no format: give --format (" + ", ".join(FORMATS) + ")")
+            if not job.get("output"):
+                raise ExportError("no output file: give -o/--output")
+            for key in ("date", "from", "to"):
+                for d in _split(job.get(key)) or []:
+                    parse_day(d, {"date": "date", "from": "--from", "to": "--to"}[key])
+            jobs = [job]
+        from layers.loading import load_atlas
+
+        atlas = load_atlas(args.data_dir, args.sources_dir)
+        if atlas.errors:
+            print(f"warning: {len(atlas.errors)} data problem(s); the files concerned are skipped "
+                  f"(first: {atlas.errors[0]})", file=sys.stderr)
+        for job in jobs:
+            run_job(atlas, job, quiet=args.quiet)
+    except ExportError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ExportUnavailable as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except OSError as exc:
+        print(f"{PROG}: error: cannot write output ({exc.strerror}: {exc.filename})", file=sys.stderr)
+        return 1
+    return 0
