@@ -26,6 +26,8 @@ from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import basedata as bd  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.geojson_io import dumps_features  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC_TOML = ROOT / "geodata" / "src" / "frontiers.toml"
@@ -214,17 +216,7 @@ def build(out: Path = DEFAULT_OUT) -> dict[str, Any]:
 
 def dumps(fc: dict[str, Any]) -> str:
     """Serialise compactly, one feature per line, coordinates at :data:`NDIGITS` decimals."""
-    def rnd(obj: Any) -> Any:
-        if isinstance(obj, float):
-            return round(obj, NDIGITS)
-        if isinstance(obj, (list, tuple)):
-            return [rnd(x) for x in obj]
-        if isinstance(obj, dict):
-            return {k: rnd(v) for k, v in obj.items()}
-        return obj
-
-    lines = [json.dumps(rnd(f), ensure_ascii=False, separators=(",", ":")) for f in fc["features"]]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    return dumps_features(fc["features"], NDIGITS)
 
 
 def main(argv: Iterable[str] | None = None) -> int:

@@ -34,6 +34,8 @@ from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import basedata as bd  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.geojson_io import dumps_features  # noqa: E402
 from build_basemap import load_src  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,16 +115,7 @@ def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
 
 def dumps(features: Sequence[dict[str, Any]]) -> str:
     """Serialise a FeatureCollection, one feature per line."""
-    def rnd(obj: Any) -> Any:
-        if isinstance(obj, float):
-            return round(obj, NDIGITS)
-        if isinstance(obj, (list, tuple)):
-            return [rnd(x) for x in obj]
-        if isinstance(obj, dict):
-            return {k: rnd(v) for k, v in obj.items()}
-        return obj
-    body = ",\n".join(json.dumps(rnd(f), ensure_ascii=False, separators=(",", ":")) for f in features)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return dumps_features(features, NDIGITS)
 
 
 def control_polygon(src: dict[str, Any], key: str) -> Polygon:

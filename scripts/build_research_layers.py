@@ -36,6 +36,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.geojson_io import dumps_features  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "geodata" / "src"
 OUT = ROOT / "geodata"
@@ -361,8 +364,7 @@ def check_references(layers: Mapping[str, list[Feature]], keys: set[str]) -> lis
 
 def dump(feats: list[Feature]) -> str:
     """Serialise a FeatureCollection deterministically (one feature per line)."""
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return dumps_features(feats)
 
 
 def build(src: Path = SRC) -> dict[str, str]:

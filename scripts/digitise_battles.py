@@ -27,6 +27,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.geojson_io import dumps_features  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC_DIR = ROOT / "geodata" / "src"
 OUT_DIR = ROOT / "geodata"
@@ -75,6 +78,7 @@ def round_nested(coords: Any) -> Any:
 def ellipse_ring(
     center: Coord, semi_axis_ns_m: float, semi_axis_ew_m: float, segments: int = ELLIPSE_SEGMENTS
 ) -> list[Coord]:
+
     """Approximate an ellipse on the ground by a closed ring of vertices.
 
     The ellipse is axis-aligned (north-south and east-west semi-axes) and
@@ -216,15 +220,13 @@ def build_layer(layer_id: str) -> str:
     Returns
     -------
     str
-        The FeatureCollection as JSON text (UTF-8, two-space indent,
-        trailing newline).
+        The FeatureCollection as JSON text, one feature per line.
     """
     with open(SRC_DIR / f"{layer_id}.toml", "rb") as fh:
         table = tomllib.load(fh)
     defaults = table.get("defaults", {})
     features = [build_feature({**defaults, **entry}) for entry in table["feature"]]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return dumps_features(features, DECIMALS)
 
 
 def main(argv: list[str] | None = None) -> int:

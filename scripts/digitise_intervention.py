@@ -102,6 +102,9 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "figures",
     "sources",
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.geojson_io import dumps_features  # noqa: E402
 #: Keys of a ``[[feature]]`` table that are build instructions, not properties.
 RECIPE_KEYS = frozenset({"layer", "geometry"})
 
@@ -484,8 +487,7 @@ def render(features: list[dict[str, Any]]) -> str:
     str
         JSON text, one feature per line, ending in a newline.
     """
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return dumps_features(features, DECIMALS)
 
 
 def extract_sakhalin(shapefile: Path) -> str:

@@ -135,3 +135,13 @@ def test_geodata_readme_is_up_to_date():
     res = subprocess.run([sys.executable, str(REPO / "scripts" / "build_geodata_readme.py"), "--check"],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout
+
+
+@pytest.mark.parametrize("script", ["digitise_battles.py", "digitise_intervention.py", "build_research_layers.py"])
+def test_generated_layers_match_their_source_tables(script):
+    """Layers written from readable tables in geodata/src are rebuilt identically."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, str(REPO / "scripts" / script), "--check"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
