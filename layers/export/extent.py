@@ -141,7 +141,7 @@ def view_for_bounds(bounds: Bounds, viewport: tuple[int, int] = DEFAULT_VIEWPORT
     lon_c = (bounds.west + bounds.east) / 2
     zx = math.log2(viewport[0] * 360.0 / (256.0 * (bounds.east - bounds.west)))
     zy = math.log2(viewport[1] * 2 * math.pi / (256.0 * (_merc_y(bounds.north) - _merc_y(bounds.south))))
-    zoom = int(max(2, min(16, math.floor(min(zx, zy)))))
+    zoom = int(max(2, min(16, math.floor(min(zx, zy) + 1e-9))))
     return (lat_c, lon_c), zoom
 
 

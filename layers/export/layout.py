@@ -111,4 +111,6 @@ def make_layout(width_in: float, height_in: float, *, header_h: float, credits_h
         map_y = band_y + band_h + gut_bottom + 0.05 * k
         map_box = Box(m + gut_left, map_y, width_in - 2 * m - gut_left - 0.12 * k,
                       header.y - gut_top - map_y)
+    map_box = Box(map_box.x, map_box.y, max(0.5, map_box.w), max(0.5, map_box.h))
+    legend = Box(legend.x, legend.y, max(0.3, legend.w), max(0.2, legend.h))
     return Layout(width_in, height_in, k, portrait, map_box, header, legend, furniture, credits)

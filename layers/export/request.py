@@ -193,8 +193,8 @@ class PageSize:
 
     @property
     def pixels(self) -> tuple[int, int]:
-        """``(width, height)`` in pixels of a raster rendering."""
-        return round(self.width_in * self.dpi), round(self.height_in * self.dpi)
+        """``(width, height)`` in pixels of a raster rendering (matplotlib truncates)."""
+        return int(self.width_in * self.dpi + 1e-6), int(self.height_in * self.dpi + 1e-6)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -226,9 +226,11 @@ def page_size(
     ----------
     size : tuple of int or str, optional
         ``(width, height)`` in pixels or ``"1600x1000"``. With ``dpi`` it sets the physical
-        size too (default 150 dpi).
+        size too.
     dpi : float, optional
-        Resolution, 50–300. Default: 150 for pixel sizes, 200 for paper.
+        Resolution, 50–300. Default for paper: 200; for pixel sizes: 150, lowered (to 72
+        at least) for images under 630 pixels on the short side, so the page stays at
+        least 4.2 inches high and its text readable.
     paper : str, optional
         ``A5``, ``A4``, ``A3``, ``A2`` or ``letter``; wins over ``size``.
     orientation : {"landscape", "portrait"}
@@ -261,5 +263,6 @@ def page_size(
     if isinstance(size, str):
         size = parse_size(size)
     w, h = size or (1600, 1000)
-    res = float(dpi or 150)
-    return PageSize(w / res, h / res, res)
+    # Without a dpi, small images get a lower one so the page stays big enough for its text.
+    res = float(dpi or max(72.0, min(150.0, min(w, h) / 4.2)))
+    return PageSize((w + 0.001) / res, (h + 0.001) / res, res)  # + 0.001 px: exact size after truncation

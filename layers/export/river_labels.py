@@ -110,7 +110,8 @@ def river_label_specs(
             chord = b - a
             n = float(np.hypot(*chord)) or 1.0
             if len(sel):
-                dev = np.abs(np.cross(chord, sel - a)) / n
+                rel = sel - a
+                dev = np.abs(chord[0] * rel[:, 1] - chord[1] * rel[:, 0]) / n
                 if float(dev.max()) > 0.55 * h:
                     continue
             ang = math.degrees(math.atan2(chord[1], chord[0]))
