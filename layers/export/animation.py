@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 import numpy as np
 from PIL import Image
 
-from layers.dates import from_day, to_day
+from layers.dates import from_day, parse_date, to_day
 from layers.export.errors import ExportError, ExportUnavailable
 from layers.export.print_map import PrintMap
-from layers.export.request import MapRequest, PageSize, parse_day
+from layers.export.request import MapRequest, PageSize
 from layers.loading import Atlas
 from layers.slicing import change_days
+from layers.viewstate import ATLAS_END, ATLAS_START
 
-__all__ = ["Step", "MAX_FRAMES", "animation_days", "default_range", "render_frames", "write_gif", "write_mp4",
-           "animation_bytes"]
+__all__ = ["Step", "MAX_FRAMES", "animation_days", "default_range", "animation_map", "render_frames", "write_gif",
+           "write_mp4", "animation_bytes"]
 
 Step = Literal["day", "event"]
 Progress = Callable[[float], None]
@@ -41,10 +43,10 @@ def default_range(atlas: Atlas, req: MapRequest) -> tuple[dt.date, dt.date]:
     """The campaign's period (its end date is exclusive), or the 60 days around the request date."""
     camp = atlas.campaigns.get(req.campaign or "")
     if camp is not None and req.campaign != "overview":
-        start = parse_day(camp.start, "campaign start")
-        end = parse_day(camp.end, "campaign end") - dt.timedelta(days=1)
+        start = max(parse_date(camp.start).first, ATLAS_START)
+        end = min(parse_date(camp.end).first - dt.timedelta(days=1), ATLAS_END)
         return start, max(start, end)
-    return req.date - dt.timedelta(days=30), req.date + dt.timedelta(days=30)
+    return max(ATLAS_START, req.date - dt.timedelta(days=30)), min(ATLAS_END, req.date + dt.timedelta(days=30))
 
 
 def animation_days(atlas: Atlas, layers: tuple[str, ...], start: dt.date, end: dt.date, step: Step) -> list[int]:
@@ -80,24 +82,30 @@ def animation_days(atlas: Atlas, layers: tuple[str, ...], start: dt.date, end: d
     return days
 
 
+def animation_map(
+    atlas: Atlas, req: MapRequest, days: list[int], *, page: PageSize, label_lang: str | None = None
+) -> PrintMap:
+    """The print map of an animation: built once for the whole range, progress bar on."""
+    events = [int(d) for d in change_days(atlas, req.layers) if days[0] < d <= days[-1]]
+    return PrintMap(atlas, req, page, day_range=(from_day(days[0]), from_day(days[-1])), label_lang=label_lang,
+                    progress=True, events=events if len(events) <= 200 else None)
+
+
+def _tracked(frames: Iterable[np.ndarray], total: int, progress: Progress | None,
+             share: float = 0.97) -> Iterator[np.ndarray]:
+    for i, frame in enumerate(frames):
+        yield frame
+        if progress is not None:
+            progress(share * (i + 1) / total)
+
+
 def render_frames(
     atlas: Atlas, req: MapRequest, days: list[int], *, page: PageSize, label_lang: str | None = None,
-    progress: Progress | None = None, progress_share: float = 0.9,
+    progress: Progress | None = None,
 ) -> list[np.ndarray]:
-    """Draw the frames (RGB arrays) of ``days``.
-
-    ``progress`` receives the fraction done, up to ``progress_share`` (the rest is left for
-    encoding).
-    """
-    events = [int(d) for d in change_days(atlas, req.layers) if days[0] < d <= days[-1]]
-    pm = PrintMap(atlas, req, page, day_range=(from_day(days[0]), from_day(days[-1])), label_lang=label_lang,
-                  progress=True, events=events if len(events) <= 200 else None)
-    frames: list[np.ndarray] = []
-    for i, frame in enumerate(pm.frames(days)):
-        frames.append(frame)
-        if progress is not None:
-            progress(progress_share * (i + 1) / len(days))
-    return frames
+    """All frames (RGB arrays) of ``days`` in memory (for tests and small animations)."""
+    pm = animation_map(atlas, req, days, page=page, label_lang=label_lang)
+    return list(_tracked(pm.frames(days), len(days), progress))
 
 
 def _even(frame: np.ndarray) -> np.ndarray:
@@ -105,22 +113,30 @@ def _even(frame: np.ndarray) -> np.ndarray:
     return frame[: h - h % 2, : w - w % 2]
 
 
-def write_gif(frames: list[np.ndarray], out: BinaryIO, *, fps: float, hold_last_s: float = 2.0) -> None:
-    """Write an looping GIF; one shared palette (from the first frame) keeps colours stable."""
-    first = Image.fromarray(frames[0])
-    palette = first.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    images = [palette] + [
-        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames[1:]
-    ]
+def write_gif(frames: Iterable[np.ndarray], out: BinaryIO, *, fps: float, palette_frames: list[np.ndarray],
+              hold_last_s: float = 2.0) -> int:
+    """Write a looping GIF; returns the number of frames.
+
+    One palette for all frames (so the static parts never flicker), made by octree
+    quantisation of ``palette_frames`` together (first, middle and last frames, so that
+    colours appearing later, like a new layer's, are in it too). Frames are quantised as
+    they come, so only the 8-bit images are held in memory.
+    """
+    sample = Image.fromarray(np.vstack(palette_frames))
+    palette = sample.quantize(colors=255, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     ms = max(20, round(1000 / fps))
     durations = [ms] * len(images)
     durations[-1] = max(ms, round(hold_last_s * 1000))
     images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0,
                    optimize=False, disposal=1)
+    return len(images)
 
 
-def write_mp4(frames: list[np.ndarray], path: Path, *, fps: float) -> None:
-    """Write H.264 (yuv420p, even dimensions, faststart) with the ffmpeg bundled by imageio-ffmpeg.
+def write_mp4(frames: Iterable[np.ndarray], path: Path, *, fps: float) -> int:
+    """Write H.264 (yuv420p, even dimensions, faststart) with the ffmpeg of imageio-ffmpeg.
+
+    Frames are streamed to ffmpeg as they come. Returns the number of frames.
 
     Raises
     ------
@@ -135,19 +151,23 @@ def write_mp4(frames: list[np.ndarray], path: Path, *, fps: float) -> None:
         imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
         raise ExportUnavailable(f"MP4 export unavailable: no ffmpeg ({exc}).") from None
-    f0 = _even(frames[0])
-    h, w = f0.shape[:2]
+    it = iter(frames)
+    first = _even(next(it))
+    h, w = first.shape[:2]
     writer = imageio_ffmpeg.write_frames(
         str(path), (w, h), fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
         quality=None, macro_block_size=2, ffmpeg_log_level="error",
         output_params=["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart"],
     )
     writer.send(None)
+    n = 0
     try:
-        for f in frames:
+        for f in itertools.chain([first], it):
             writer.send(np.ascontiguousarray(_even(f)))
+            n += 1
     finally:
         writer.close()
+    return n
 
 
 def animation_bytes(
@@ -185,24 +205,26 @@ def animation_bytes(
     -------
     bytes
     """
+    if fmt not in ("gif", "mp4"):
+        raise ExportError(f"animation format {fmt!r} must be 'gif' or 'mp4'")
     if start is None or end is None:
         s, e = default_range(atlas, req)
         start, end = start or s, end or e
     days = animation_days(atlas, req.layers, start, end, step)
     page = page or PageSize(FRAME_SIZE[0] / FRAME_DPI, FRAME_SIZE[1] / FRAME_DPI, FRAME_DPI)
     fps = fps or (6.0 if step == "day" else 1.5)
-    frames = render_frames(atlas, req, days, page=page, label_lang=label_lang, progress=progress)
+    pm = animation_map(atlas, req, days, page=page, label_lang=label_lang)
+    frames = _tracked(pm.frames(days), len(days), progress)
     if fmt == "gif":
+        sample = list(pm.frames(sorted({days[0], days[len(days) // 2], days[-1]})))
         buf = io.BytesIO()
-        write_gif(frames, buf, fps=fps)
+        write_gif(frames, buf, fps=fps, palette_frames=sample)
         data = buf.getvalue()
-    elif fmt == "mp4":
+    else:
         with tempfile.TemporaryDirectory(prefix="fef-mp4-") as tmp:
             path = Path(tmp) / "anim.mp4"
             write_mp4(frames, path, fps=fps)
             data = path.read_bytes()
-    else:
-        raise ExportError(f"animation format {fmt!r} must be 'gif' or 'mp4'")
     if progress is not None:
         progress(1.0)
     return data
