@@ -214,8 +214,7 @@ def test_extent_priority_and_projection(sample_atlas):
     assert abs(lon - 118.6) < 1e-6 and abs(lat - 47.7) < 0.05
     frame = fit_frame(req2.bounds, 1.6)
     assert abs(frame.width_m / frame.height_m - 1.6) < 1e-9
-    proj = frame.crs.to_dict()
-    assert proj["proj"] == "lcc" and proj["lon_0"] == 118.5
+    assert "+proj=lcc" in frame.crs.srs and "+lon_0=118.5000" in frame.crs.srs
 
 
 def test_view_and_bounds_round_trip():

@@ -148,6 +148,7 @@ class PrintMap:
         self.scene: Scene = build_scene(
             self.atlas, self.request.layers, frame, self.range_days,
             metres_per_px=self.metres_per_px, label_lang=label_lang,
+            min_head_px=5.0 * self.k * page.dpi / 72, max_head_px=12.0 * self.k * page.dpi / 72,
         )
 
         fig = self.figure = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi, facecolor="white")

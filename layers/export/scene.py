@@ -190,7 +190,9 @@ def _legend_row(spec: LayerSpec, props: dict[str, Any]) -> int:
     return 0
 
 
-def _with_heads(geom: shapely.Geometry, min_head_deg: float) -> shapely.Geometry:
+def _with_heads(geom: shapely.Geometry, min_head_deg: float, max_head_deg: float) -> shapely.Geometry:
+    """The movement line with :func:`layers.bundle.arrowhead` heads, their size kept on the page
+    between ``min_head_deg`` and ``max_head_deg`` (the web map's size when it lies between)."""
     lines = list(geom.geoms) if isinstance(geom, MultiLineString) else [geom]
     if not all(isinstance(ln, LineString) and len(ln.coords) >= 2 for ln in lines):
         return geom
@@ -201,7 +203,10 @@ def _with_heads(geom: shapely.Geometry, min_head_deg: float) -> shapely.Geometry
         k = math.cos(math.radians(tip[1]))
         mid = (left + right) / 2
         size = math.hypot((tip[0] - mid[0]) * k, tip[1] - mid[1])  # the web map's head length
-        heads.append(default if size >= min_head_deg else arrowhead(ln, min_head_deg))
+        if min_head_deg <= size <= max_head_deg:
+            heads.append(default)
+        else:
+            heads.append(arrowhead(ln, min(max(size, min_head_deg), max_head_deg)))
     return shapely.GeometryCollection([*lines, *heads])
 
 
@@ -228,6 +233,7 @@ def build_scene(
     *,
     metres_per_px: float,
     min_head_px: float = 9.0,
+    max_head_px: float = 24.0,
     label_lang: str | None = None,
 ) -> Scene:
     """Prepare the features of ``layer_ids`` that exist in ``day_range`` and touch the frame.
@@ -241,8 +247,8 @@ def build_scene(
         Inclusive first and last day.
     metres_per_px : float
         Map scale at the output resolution (for simplification and arrowhead size).
-    min_head_px : float
-        Smallest arrowhead, pixels (the web map's size is kept when it is larger).
+    min_head_px, max_head_px : float
+        Arrowhead length limits on the page, pixels (the web map's size is kept between).
     label_lang : str, optional
         Language code of a second label line (``ru``, ``ja``, ``zh``...).
 
@@ -254,6 +260,7 @@ def build_scene(
     west, south, east, north = frame.lonlat_box(margin=0.1)
     tol = metres_per_px * 0.4
     min_head_deg = min_head_px * metres_per_px / 111_320.0
+    max_head_deg = max_head_px * metres_per_px / 111_320.0
     scene = Scene(specs={lid: atlas.layers[lid].spec for lid in layer_ids if lid in atlas.layers})
     for li, lid in enumerate(scene.specs):
         layer = atlas.layers[lid]
@@ -268,7 +275,7 @@ def build_scene(
             geom = geoms[i]
             kind = str(props["kind"])
             if kind == "movement":
-                geom = _with_heads(geom, min_head_deg)
+                geom = _with_heads(geom, min_head_deg, max_head_deg)
             pgeom = project(geom, frame.forward)
             if pgeom.geom_type not in ("Point", "MultiPoint"):
                 pgeom = shapely.simplify(pgeom, tol, preserve_topology=True)
