@@ -6,12 +6,15 @@ label such as ``Nomonhan ノモンハン`` or ``Владивосток`` renders
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from matplotlib import font_manager
+from matplotlib import font_manager, rc_context
 
-__all__ = ["FONT_FAMILIES", "font_families", "missing_fonts", "rc_params"]
+__all__ = ["FONT_FAMILIES", "font_families", "missing_fonts", "rc_params", "export_style"]
 
 #: Preferred families, in fallback order.
 FONT_FAMILIES: tuple[str, ...] = ("DejaVu Sans", "Noto Sans CJK JP")
@@ -53,3 +56,14 @@ def rc_params() -> dict[str, Any]:
         "path.simplify": True,
         "agg.path.chunksize": 20000,
     }
+
+
+#: rcParams are global: exports from several threads (Streamlit sessions) take turns.
+_STYLE_LOCK = threading.RLock()
+
+
+@contextmanager
+def export_style() -> Iterator[None]:
+    """:func:`rc_params` in force, holding a lock so concurrent exports do not mix settings."""
+    with _STYLE_LOCK, rc_context(rc_params()):
+        yield

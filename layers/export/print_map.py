@@ -18,35 +18,31 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-import matplotlib
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.text import Annotation
 
-matplotlib.use("Agg", force=False)
-
-import numpy as np  # noqa: E402
-from matplotlib import patheffects, rc_context  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import PathPatch, Rectangle  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
-
-from layers.bundle import BASEMAP_PATH  # noqa: E402
-from layers.dates import from_day, to_day  # noqa: E402
-from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers  # noqa: E402
-from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar  # noqa: E402
-from layers.export.credits import Credits, collect_credits  # noqa: E402
-from layers.export.extent import Frame, fit_frame  # noqa: E402
-from layers.export.fonts import rc_params  # noqa: E402
-from layers.export.labels import LabelCandidate, Placement, place_labels  # noqa: E402
-from layers.export.layout import Layout, make_layout, type_scale  # noqa: E402
-from layers.export.legend import LegendDrawn, draw_legend  # noqa: E402
-from layers.export.request import MapRequest, PageSize  # noqa: E402
-from layers.export.river_labels import river_label_specs  # noqa: E402
-from layers.export.scene import Scene, SceneFeature, build_scene  # noqa: E402
-from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba  # noqa: E402
-from layers.export.typeset import wrap_text  # noqa: E402
-from layers.loading import Atlas  # noqa: E402
+from layers.bundle import BASEMAP_PATH
+from layers.dates import from_day, to_day
+from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers
+from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar
+from layers.export.credits import Credits, collect_credits
+from layers.export.extent import Frame, fit_frame
+from layers.export.fonts import export_style
+from layers.export.labels import LabelCandidate, Placement, place_labels
+from layers.export.layout import Layout, make_layout, type_scale
+from layers.export.legend import LegendDrawn, draw_legend
+from layers.export.request import MapRequest, PageSize
+from layers.export.river_labels import river_label_specs
+from layers.export.scene import Scene, SceneFeature, build_scene
+from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba
+from layers.export.typeset import wrap_text
+from layers.loading import Atlas
 
 __all__ = ["PrintMap", "VectorFormat", "human_date"]
 
@@ -116,8 +112,7 @@ class PrintMap:
         d0, d1 = day_range or (request.date, request.date)
         self.range_days = (to_day(d0), to_day(d1))
         self.events = list(events or [])
-        self._rc = rc_params()
-        with rc_context(self._rc):
+        with export_style():
             self._build(label_lang, progress, basemap_path)
 
     # ------------------------------------------------------------------ building
@@ -357,7 +352,7 @@ class PrintMap:
         """Show the map on ``day``: features, labels, date and progress bar."""
         d = day if isinstance(day, int) else to_day(day)
         self.day = d
-        with rc_context(self._rc):
+        with export_style():
             visible = []
             for f, artists in self._feature_artists:
                 on = f.on(d)
@@ -463,7 +458,7 @@ class PrintMap:
                     "Creator": "Far East Frontiers"}
         else:
             meta = {"Title": self.request.title, "Software": "Far East Frontiers"}
-        with rc_context(self._rc):
+        with export_style():
             self.figure.savefig(buf, format=fmt, dpi=self.page.dpi, metadata=meta)
         data = buf.getvalue()
         if out is not None:
@@ -487,7 +482,7 @@ class PrintMap:
         """
         canvas = self.figure.canvas
         assert isinstance(canvas, FigureCanvasAgg)
-        with rc_context(self._rc):
+        with export_style():
             if days:
                 self.set_day(days[0])
             dyn_before = self._dynamic()
