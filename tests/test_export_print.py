@@ -258,3 +258,12 @@ def test_real_atlas_print_smoke(atlas):
     pm = PrintMap(atlas, req, page_size(paper="A4"), vector=True)
     assert atlas.layers["khalkhin_gol_1939"].spec.title in pm.legend.texts
     assert pm.save(None, "pdf").startswith(b"%PDF")
+
+
+def test_extent_is_cut_to_the_atlas_region(sample_atlas):
+    far = STATE.model_copy(update={"center": (45.0, 125.0), "zoom": 2})
+    req = request_from_state(sample_atlas, far)
+    assert req.bounds == Bounds(30.0, 95.0, 62.0, 160.0)
+    with pytest.raises(ExportError, match="outside the atlas region"):
+        request_from_state(sample_atlas, STATE, bounds="-80,0,-70,79")
+    assert format_degrees(180, "lon", 10) == format_degrees(-180, "lon", 10) == "180°"

@@ -45,6 +45,10 @@ def graticule_step(lon_span: float, lat_span: float, max_lon: int = 7, max_lat: 
 
 def format_degrees(value: float, axis: str, step: float) -> str:
     """``120°E``, ``47°30′N``; minutes are shown only when the step needs them."""
+    if axis == "lon":
+        value = (value + 180.0) % 360.0 - 180.0
+        if abs(abs(value) - 180.0) < 1e-9:
+            return "180°"
     hemi = ("E" if value >= 0 else "W") if axis == "lon" else ("N" if value >= 0 else "S")
     v = abs(value)
     if step >= 1 - 1e-9:

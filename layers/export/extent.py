@@ -20,7 +20,9 @@ from pyproj import CRS, Transformer
 from layers.export.errors import ExportError
 
 __all__ = [
+    "ATLAS_REGION",
     "Bounds",
+    "clamp_bounds",
     "Frame",
     "parse_bounds",
     "bounds_from_view",
@@ -78,6 +80,28 @@ class Bounds:
         xs = np.concatenate([w + (e - w) * t, np.full(n, e), e - (e - w) * t, np.full(n, w)])
         ys = np.concatenate([np.full(n, s), s + (nn - s) * t, np.full(n, nn), nn - (nn - s) * t])
         return np.column_stack([xs, ys])
+
+
+#: The atlas region (every feature lies in it, and the basemap covers it): print extents stay inside.
+ATLAS_REGION = Bounds(30.0, 95.0, 62.0, 160.0)
+
+
+def clamp_bounds(bounds: Bounds, region: Bounds = ATLAS_REGION) -> Bounds:
+    """``bounds`` cut to ``region``.
+
+    Raises
+    ------
+    ExportError
+        When they do not overlap.
+    """
+    s, w = max(bounds.south, region.south), max(bounds.west, region.west)
+    n, e = min(bounds.north, region.north), min(bounds.east, region.east)
+    if not (s < n and w < e):
+        raise ExportError(
+            f"bounds {bounds.south:g},{bounds.west:g},{bounds.north:g},{bounds.east:g} lie outside the atlas region "
+            f"{region.south:g}–{region.north:g}°N, {region.west:g}–{region.east:g}°E"
+        )
+    return Bounds(s, w, n, e)
 
 
 def parse_bounds(text: str) -> Bounds:
@@ -205,6 +229,8 @@ class Frame:
         xs = np.concatenate([x0 + (x1 - x0) * t, np.full(n, x1), x1 - (x1 - x0) * t, np.full(n, x0)])
         ys = np.concatenate([np.full(n, y0), y0 + (y1 - y0) * t, np.full(n, y1), y1 - (y1 - y0) * t])
         lon, lat = self.inverse.transform(xs, ys)
+        lon0 = self.bounds.center[1]
+        lon = (np.asarray(lon) - lon0 + 180.0) % 360.0 - 180.0 + lon0  # no jump at the antimeridian
         return np.column_stack([lon, lat])
 
     def lonlat_box(self, margin: float = 0.05) -> tuple[float, float, float, float]:

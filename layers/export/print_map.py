@@ -25,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.text import Annotation
 
 from layers.bundle import BASEMAP_PATH
@@ -32,7 +33,7 @@ from layers.dates import from_day, to_day
 from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers
 from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar
 from layers.export.credits import Credits, collect_credits
-from layers.export.extent import Frame, fit_frame
+from layers.export.extent import ATLAS_REGION, Frame, fit_frame
 from layers.export.fonts import export_style
 from layers.export.labels import LabelCandidate, Placement, place_labels
 from layers.export.layout import Layout, make_layout, type_scale
@@ -48,6 +49,8 @@ __all__ = ["PrintMap", "VectorFormat", "human_date"]
 
 VectorFormat = Literal["png", "svg", "pdf"]
 _INK = "#1f1f1f"
+#: Map background where no data (and no basemap) exists.
+NO_DATA_COLOUR = "#ecebe7"
 _LAND_STYLE = {"land": {"facecolor": "#f3efe4", "edgecolor": "none"}}
 
 
@@ -151,7 +154,7 @@ class PrintMap:
         ax = self.ax = fig.add_axes(lay.map.fraction(page.width_in, page.height_in))
         ax.set_xlim(*frame.xlim)
         ax.set_ylim(*frame.ylim)
-        ax.set_facecolor(SEA_COLOUR)
+        ax.set_facecolor(NO_DATA_COLOUR)
         ax.set_autoscale_on(False)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -162,7 +165,6 @@ class PrintMap:
 
         base = basemap_layers(frame, self.metres_per_px, basemap_path)
         if base is None:
-            ax.set_facecolor("#f4f4f1")
             self.notes.append("The base map (geodata/basemap/basemap.geojson) is not built; drawn without it.")
         else:
             self._draw_basemap(base)
@@ -186,7 +188,11 @@ class PrintMap:
         self.day: int | None = None
 
     def _draw_basemap(self, base: list[BaseLayer]) -> None:
+        """Sea over the region the basemap covers (outside it stays the neutral no-data tone), then the kinds."""
         k = self.k
+        sea = MplPolygon(np.column_stack(self.frame.forward.transform(*ATLAS_REGION.outline(128).T)),
+                         closed=True, facecolor=SEA_COLOUR, edgecolor="none", zorder=0.5)
+        _add(self.ax, sea)
         for z, layer in enumerate(base):
             st = layer.style
             if layer.kind in ("land", "lake"):

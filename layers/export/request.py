@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from layers.dates import DateError, parse_date
 from layers.export.errors import ExportError
-from layers.export.extent import Bounds, bounds_from_view, parse_bounds
+from layers.export.extent import Bounds, bounds_from_view, clamp_bounds, parse_bounds
 from layers.loading import Atlas
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
@@ -121,7 +121,8 @@ def request_from_state(
     """Resolve a :class:`ViewState` (and overrides) into a :class:`MapRequest`.
 
     The extent is, in order: ``bounds``; the state's centre and zoom (read against a
-    1000×640 px web map); the campaign preset's bounds; the overview box. The layers are
+    1000×640 px web map); the campaign preset's bounds; the overview box. It is cut to the
+    atlas region (30–62°N, 95–160°E), where all data and the basemap lie. The layers are
     ``layers``, else the state's layers, else the campaign's, else those visible by default.
 
     Parameters
@@ -160,6 +161,7 @@ def request_from_state(
             bounds, extent_from = Bounds(s, w, n, e), "campaign"
         else:
             bounds, extent_from = OVERVIEW_BOUNDS, "default"
+    bounds = clamp_bounds(bounds)
     if layers is not None:
         ids = check_layers(atlas, layers)
     elif state.layers:
