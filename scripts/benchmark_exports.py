@@ -29,8 +29,9 @@ from layers.export import ExportUnavailable, export_map  # noqa: E402
 from layers.export.animation import animation_days  # noqa: E402
 from layers.viewstate import ViewState  # noqa: E402
 
-TARGETS = {"print PNG 1600×1000": 1.0, "PDF A4": 1.5, "animation GIF, 100 frames": 30.0,
-           "animation MP4, 100 frames": 30.0}
+TARGETS = {"print PNG 1600×1000": 1.0, "print PNG 1600×1000, overview": 1.0, "PDF A4": 1.5,
+           "PDF A4, overview": 1.5, "animation GIF, 100 frames": 30.0, "animation MP4, 100 frames": 30.0,
+           "animation GIF, 100 frames, overview": 30.0, "animation MP4, 100 frames, overview": 30.0}
 
 
 def cpu_model() -> str:
@@ -87,6 +88,10 @@ def main() -> int:
         ("SVG 1600×1000", lambda: export_map(atlas, state, "svg").data, args.runs),
         ("animation GIF, 100 frames", lambda: export_map(atlas, state, "gif", start=start, end=end).data, 1),
         ("animation MP4, 100 frames", lambda: export_map(atlas, state, "mp4", start=start, end=end).data, 1),
+        ("animation GIF, 100 frames, overview",
+         lambda: export_map(atlas, overview, "gif", start=start, end=end).data, 1),
+        ("animation MP4, 100 frames, overview",
+         lambda: export_map(atlas, overview, "mp4", start=start, end=end).data, 1),
         ("standalone HTML", lambda: export_map(atlas, overview, "html").data, args.runs),
         ("GeoJSON slice (overview)", lambda: export_map(atlas, overview, "geojson").data, args.runs),
         ("GeoPackage slice (overview)", lambda: export_map(atlas, overview, "gpkg").data, args.runs),

@@ -465,7 +465,8 @@ class PrintMap:
         else:
             meta = {"Title": self.request.title, "Software": "Far East Frontiers"}
         with export_style():
-            self.figure.savefig(buf, format=fmt, dpi=self.page.dpi, metadata=meta)
+            extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 4}} if fmt == "png" else {}
+            self.figure.savefig(buf, format=fmt, dpi=self.page.dpi, metadata=meta, **extra)
         data = buf.getvalue()
         if out is not None:
             if isinstance(out, (str, Path)):
