@@ -18,7 +18,7 @@ import streamlit.components.v1 as components
 from layers import load_atlas
 from layers.catalog import REPO_ROOT
 from layers.dates import to_day
-from layers.panels import corrections_table, events_between, figures_table, visible_features
+from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -87,9 +87,11 @@ def _on_goto() -> None:
 
 
 def _on_event() -> None:
-    day = ss.event_pick
-    if day is not None:
-        ss.view = ss.view.model_copy(update={"date": dt.date(1970, 1, 1) + dt.timedelta(days=int(day))})
+    pick = ss.event_pick
+    ss.event_pick = None
+    if pick is not None and pick < len(ss.get("event_days", [])):
+        day = dt.date(1970, 1, 1) + dt.timedelta(days=int(ss.event_days[pick]))
+        ss.view = ss.view.model_copy(update={"date": min(max(day, ATLAS_START), ATLAS_END)})
         ss.date_nonce += 1
 
 
@@ -177,16 +179,26 @@ with right:
     else:
         st.caption("No figures for the features on the map at this date.")
 
-day = to_day(view.date)
-events = events_between(atlas, day - 30, day + 30)
-with st.expander(f"Chronology: {len(events)} events within 30 days", expanded=False):
-    if len(events):
+with st.expander("Chronology: search and jump to an event", expanded=False):
+    c1, c2 = st.columns([2, 1])
+    query = c1.text_input("Search events", max_chars=100, placeholder="e.g. ceasefire, Khabarovsk, landing")
+    camp_ids = [""] + sorted({c for c in events_between(atlas, -10**7, 10**7)["campaign"] if c})
+    camp_pick = c2.selectbox("Campaign", camp_ids, format_func=lambda c: "All" if not c else
+                             (atlas.campaigns[c].title if c in atlas.campaigns else c.replace("_", " ")))
+    found = search_events(atlas, query, camp_pick or None)
+    day = to_day(view.date)
+    if len(found):
+        nearest = int((found["day"] - day).abs().idxmin())
+        ss.event_days = found["day"].tolist()
+        labels = (found["date"] + ": " + found["name"]).tolist()
         st.selectbox(
-            "Jump to event", [None, *events["day"].tolist()], key="event_pick", on_change=_on_event,
-            format_func=lambda d: "—" if d is None else
-            events.loc[events["day"] == d, "date"].iloc[0] + ": " + events.loc[events["day"] == d, "name"].iloc[0],
+            f"Jump to one of {len(found)} events (the map moves to its date)", [None, *range(len(found))],
+            key="event_pick", on_change=_on_event, format_func=lambda i: labels[i] if i is not None and i < len(labels) else "—",
         )
-        st.dataframe(events.drop(columns=["day"]), hide_index=True, width="stretch")
+        st.dataframe(found.drop(columns=["day"]), hide_index=True, width="stretch", height=300)
+        st.caption(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
+    else:
+        st.caption("No event matches.")
 with st.expander("Errors in the seed texts, corrected", expanded=False):
     st.dataframe(corrections_table(atlas), hide_index=True, width="stretch")
 with st.expander("Sources of the layers shown", expanded=False):

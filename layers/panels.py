@@ -14,7 +14,7 @@ from layers.loading import Atlas
 from layers.popups import date_range_text, figures_by_label
 from layers.slicing import mask_at
 
-__all__ = ["visible_features", "figures_table", "events_between", "corrections_table"]
+__all__ = ["visible_features", "figures_table", "events_between", "search_events", "corrections_table"]
 
 
 def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -100,6 +100,39 @@ def events_between(atlas: Atlas, start: dt.date | int, end: dt.date | int, layer
         for r in gdf.itertuples()
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def search_events(
+    atlas: Atlas, text: str = "", campaign: str | None = None, layer_id: str = "chronology", limit: int = 500
+) -> pd.DataFrame:
+    """Chronology events whose name or description contains ``text`` (case-insensitive).
+
+    Parameters
+    ----------
+    atlas : Atlas
+    text : str
+        Words to look for; every word must occur (in any order). Empty: all events.
+    campaign : str, optional
+        Keep only events of this campaign id.
+    limit : int
+        At most this many rows (the query text is user input; keep answers bounded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same columns as :func:`events_between`, sorted by date.
+    """
+    events = events_between(atlas, -10**7, 10**7, layer_id)
+    if campaign:
+        events = events[events["campaign"] == campaign]
+    words = [w for w in text.lower().split() if w][:10]
+    if words:
+        hay = (events["name"] + " " + events["description"]).str.lower()
+        mask = pd.Series(True, index=events.index)
+        for w in words:
+            mask &= hay.str.contains(w, regex=False)
+        events = events[mask]
+    return events.head(limit).reset_index(drop=True)
 
 
 def corrections_table(atlas: Atlas) -> pd.DataFrame:

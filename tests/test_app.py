@@ -89,3 +89,22 @@ def test_goto_date_moves_the_panels():
     at.sidebar.date_input(key="goto_date").set_value(dt.date(1922, 10, 25)).run()
     assert not at.exception
     assert any(s.value == "On the map on 25 October 1922" for s in at.subheader)
+
+
+def test_chronology_search_and_jump(atlas):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("ceasefire Khasan").run()
+    assert not at.exception
+    pick = at.selectbox(key="event_pick")
+    assert len(pick.options) >= 2  # "—" plus at least one match
+    pick.set_value(0).run()
+    assert not at.exception
+    assert any(s.value == "On the map on 11 August 1938" for s in at.subheader)
+
+
+def test_jumping_to_an_event_before_1918_clamps_to_the_time_line(atlas):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("Portsmouth").run()
+    at.selectbox(key="event_pick").set_value(0).run()
+    assert not at.exception
+    assert any(s.value == "On the map on 1 January 1918" for s in at.subheader)

@@ -52,3 +52,13 @@ def test_change_days_sorted_and_finite(sample_atlas):
     days = change_days(sample_atlas)
     assert list(days) == sorted(set(days))
     assert to_day("1939-08-20") in days and to_day("1939-10-01") in days
+
+
+def test_search_events(atlas):
+    from layers.panels import search_events
+
+    hits = search_events(atlas, "ceasefire khasan")
+    assert len(hits) >= 1 and all("khasan" in (n + d).lower() for n, d in zip(hits["name"], hits["description"]))
+    assert list(hits["day"]) == sorted(hits["day"])
+    assert len(search_events(atlas, "zzzz-no-such-event")) == 0
+    assert len(search_events(atlas, "", "khalkhin_gol")) >= 10
