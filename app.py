@@ -18,6 +18,7 @@ import streamlit.components.v1 as components
 from layers import load_atlas
 from layers.catalog import REPO_ROOT
 from layers.dates import to_day
+from layers.export import ExportError, ExportUnavailable, export_map
 from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
@@ -163,6 +164,61 @@ if value and value.get("seq") != ss.last_seq:
     except (KeyError, TypeError, ValueError):
         st.warning("The map sent a view the dashboard could not read; keeping the previous one.")
 st.query_params.from_dict(view.to_query())
+
+# ---- exports (layers.export) ----
+EXPORT_FORMATS = {
+    "png": "Print map — PNG", "pdf": "Print map — PDF (vector)", "svg": "Print map — SVG (vector)",
+    "asseen": "Screenshot of the interactive map — PNG", "html": "Interactive map — standalone HTML",
+    "geojson": "Data at this date — GeoJSON", "gpkg": "Data at this date — GeoPackage",
+    "gif": "Animation — GIF", "mp4": "Animation — MP4",
+}
+with st.expander("Export this map", expanded=False):
+    c1, c2, c3 = st.columns([2, 1, 1])
+    fmt = c1.selectbox("Format", list(EXPORT_FORMATS), format_func=EXPORT_FORMATS.get, key="export_fmt")
+    opts: dict = {"layers": visible}
+    if fmt in ("png", "pdf", "svg"):
+        paper = c2.selectbox("Page", ["screen 1600×1000", "A4", "A3"], key="export_paper")
+        orient = c3.selectbox("Orientation", ["landscape", "portrait"], key="export_orient")
+        if paper.startswith("screen"):
+            opts |= {"size": (1600, 1000) if orient == "landscape" else (1000, 1600)}
+        else:
+            opts |= {"paper": paper, "orientation": orient, "dpi": 200 if fmt == "png" else None}
+    if fmt in ("png", "pdf", "svg", "gif", "mp4"):
+        lang = c1.selectbox("Second label line", [None, "ru", "ja", "zh", "mn", "ko"], key="export_lang",
+                            format_func=lambda x: "none" if x is None else x)
+        opts["label_lang"] = lang
+    if fmt in ("gif", "mp4"):
+        camp = atlas.campaigns.get(view.campaign) if view.campaign != "overview" else None
+        lo = dt.date.fromisoformat(camp.start) if camp else max(ATLAS_START, view.date - dt.timedelta(days=30))
+        hi = dt.date.fromisoformat(camp.end) - dt.timedelta(days=1) if camp else view.date + dt.timedelta(days=30)
+        lo, hi = max(lo, ATLAS_START), min(max(hi, lo), ATLAS_END)
+        rng = c2.date_input("From – to", (lo, hi), min_value=ATLAS_START, max_value=ATLAS_END,
+                            key=f"export_range_{view.campaign}", format="YYYY-MM-DD")
+        step = c3.radio("Step", ["day", "event"], key="export_step", horizontal=True,
+                        help="every day, or only the days on which something appears or vanishes")
+        if isinstance(rng, (tuple, list)) and len(rng) == 2:
+            opts |= {"start": rng[0], "end": rng[1], "step": step}
+    key = (fmt, view.model_dump_json(), repr(sorted(opts.items(), key=lambda kv: kv[0])))
+    if st.button("Prepare file", key="export_go", type="primary"):
+        bar = st.progress(0.0, text="Preparing the file…")
+        try:
+            res = export_map(atlas, view, fmt, **opts,
+                             progress=lambda f: bar.progress(min(1.0, float(f)), text=f"Preparing… {f:.0%}"))
+            ss.export_result = (key, res)
+        except (ExportError, ExportUnavailable) as exc:
+            ss.export_result = None
+            st.error(md_escape(str(exc)))
+        finally:
+            bar.empty()
+    done = ss.get("export_result")
+    if done and done[0] == key:
+        res = done[1]
+        for note in res.notes:
+            st.caption(md_escape(note))
+        st.download_button(f"Download {res.filename} ({len(res.data) / 1024:,.0f} KiB)", data=res.data,
+                           file_name=res.filename, mime=res.mime, on_click="ignore", key="export_download")
+    elif done:
+        st.caption("The map changed since the last file was prepared: prepare it again.")
 
 # ---- panels ----
 st.subheader(f"On the map on {view.date.day} {view.date:%B %Y}")

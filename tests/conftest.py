@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from layers import Atlas, load_atlas
 
-REPO = Path(__file__).resolve().parents[1]
-TEST_DATA = REPO / "tests" / "data"
-#: ../shared beside the clone (CI has it; a user's checkout may not).
-SHARED = REPO.parent / "shared"
+from testpaths import REPO, SHARED, TEST_DATA  # noqa: F401
 
 
 @pytest.fixture(scope="session")

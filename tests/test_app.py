@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
+from testpaths import REPO
 
 APP = str(REPO / "app.py")
 
@@ -108,3 +108,14 @@ def test_jumping_to_an_event_before_1918_clamps_to_the_time_line(atlas):
     at.selectbox(key="event_pick").set_value(0).run()
     assert not at.exception
     assert any(s.value == "On the map on 1 January 1918" for s in at.subheader)
+
+
+@pytest.mark.parametrize("fmt", ["png", "geojson"])
+def test_export_prepares_a_download(fmt):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key="export_fmt").set_value(fmt).run()
+    at.button(key="export_go").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    res = at.session_state["export_result"][1]
+    assert res.data and len(res.data) > 1000

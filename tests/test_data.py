@@ -17,7 +17,7 @@ from layers.dates import parse_date
 from layers.loading import BOUNDS, load_atlas
 from layers.schema import FeatureProperties
 
-from conftest import REPO
+from testpaths import REPO
 
 GEODATA = REPO / "geodata"
 ATLAS = load_atlas(GEODATA, REPO / "sources")

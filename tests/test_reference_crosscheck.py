@@ -15,7 +15,7 @@ import pytest
 import shapely
 from shapely.ops import unary_union
 
-from conftest import SHARED
+from testpaths import SHARED
 
 REF = SHARED / "reference" / "geometry"
 pytestmark = pytest.mark.skipif(not REF.exists(), reason="../shared/reference is not beside this checkout")
