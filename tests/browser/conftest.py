@@ -11,6 +11,7 @@ browser draws with what ``layers.slicing`` says should be there.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -137,8 +138,8 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
     At teardown the test fails on any console error or uncaught exception (Chromium's
     "Unrecognized feature" and iframe-sandbox warnings are warnings and ignored) and on
-    any request to a host other than localhost. A failed test leaves a full-page
-    screenshot in ``test-artifacts/``.
+    any request to a host other than localhost. A failed test leaves a screenshot in
+    ``test-artifacts/`` (every test does with ``FEF_SCREENSHOTS=1``).
     """
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
@@ -148,7 +149,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     failed = any(getattr(request.node, f"rep_{w}", None) and getattr(request.node, f"rep_{w}").failed
                  for w in ("setup", "call"))
     problems = rec.problems()
-    if failed or problems:
+    if failed or problems or os.environ.get("FEF_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
         try:
