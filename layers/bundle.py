@@ -220,7 +220,9 @@ def basemap_bundle(path: Path = BASEMAP_PATH) -> dict[str, Any]:
         feats.append({"g": f["geometry"], "y": kinds.index(kind), "k": kind, "n": name})
     order = {k: i for i, k in enumerate(["land", "lake", "province_border", "border", "river", "coastline"])}
     feats.sort(key=lambda f: order[f["k"]])
-    return {"id": "basemap", "styles": [_BASE_STYLE[k] for k in kinds], "features": feats}
+    geoms = shapely.from_geojson([json.dumps(f["g"]) for f in feats]) if feats else []
+    bbox = [round(float(v), 4) for v in shapely.total_bounds(geoms)] if len(geoms) else None
+    return {"id": "basemap", "styles": [_BASE_STYLE[k] for k in kinds], "features": feats, "bbox": bbox}
 
 
 def bundle_json(bundle: dict[str, Any]) -> str:

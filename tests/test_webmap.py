@@ -64,3 +64,14 @@ def test_component_dir_is_content_addressed(sample_atlas, tmp_path):
     page = (a / "index.html").read_text()
     assert '"streamlit":true' in page and "../../app/static/vendor/leaflet/leaflet.js" in page
     assert json.loads((a / "layers" / "sample_sites.json").read_text())["id"] == "sample_sites"
+
+
+def test_basemap_bundle_has_kinds_and_coverage():
+    from layers.bundle import basemap_bundle
+
+    b = basemap_bundle()
+    kinds = {f["k"] for f in b["features"]}
+    assert {"land", "coastline", "lake", "river", "border"} <= kinds
+    assert b["bbox"] == [95.0, 30.0, 160.0, 62.0]
+    names = {f.get("n") for f in b["features"]}
+    assert {"Amur", "Argun", "Ussuri", "Khalkhin Gol"} <= names

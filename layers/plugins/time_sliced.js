@@ -49,6 +49,14 @@ function fefTimeSliced(map, cfg) {
       renderer: baseRenderer, pane: "fefBase", interactive: false
     }).addTo(baseGroup);
     map.getContainer().style.background = "#cfe0ec";
+    if (b.bbox) {
+      /* Grey out everything outside the basemap's coverage, so it does not read as sea. */
+      var w = b.bbox[0], s = b.bbox[1], e = b.bbox[2], n = b.bbox[3];
+      L.polygon([[[-89, -179], [-89, 359], [89, 359], [89, -179]], [[s, w], [n, w], [n, e], [s, e]]], {
+        stroke: true, color: "#b9b4a8", weight: 1, fillColor: "#e4e1da", fillOpacity: 1,
+        renderer: baseRenderer, pane: "fefBase", interactive: false
+      }).addTo(baseGroup);
+    }
   }
   var baseLayers = {};
   baseLayers["Offline vector basemap"] = baseGroup;
