@@ -74,4 +74,4 @@ def test_basemap_bundle_has_kinds_and_coverage():
     assert {"land", "coastline", "lake", "river", "border"} <= kinds
     assert b["bbox"] == [95.0, 30.0, 160.0, 62.0]
     names = {f.get("n") for f in b["features"]}
-    assert {"Amur", "Argun", "Ussuri", "Khalkhin Gol"} <= names
+    assert {"Amur", "Argun", "Ussuri", "Tumen", "Shilka", "Zeya", "Khalkhin Gol (Halha)", "Lake Baikal", "Lake Khanka", "Buir Nur"} <= names
