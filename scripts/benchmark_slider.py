@@ -672,9 +672,10 @@ def main(argv: list[str] | None = None) -> int:
           f"(layer bundles {data_desc['bundle_bytes']:,} B, basemap {data_desc['basemap_bytes']:,} B), "
           f"{len(days)} moves from {data_desc['moves'][0] if days else '-'} to {data_desc['moves'][-1] if days else '-'}, "
           f"all layers on; naive page renderer: {report['naive_renderer']}\n")
-    if ours:
-        print(markdown(ours, naive))
+    if ours or naive:
+        print(markdown(ours or {"moves": 0, "moves_drawn_correctly": 0}, naive))
         print()
+    if ours:
         for name, ok in report["verdicts"].items():
             print(f"- {name}: {'met' if ok else 'n/a' if ok is None else 'MISSED'}")
         for key, s in (("ours", ours), ("naive", naive)):
