@@ -239,7 +239,8 @@ def test_view_layers_and_frame_survive_date_moves(
         assert mp.frame.evaluate("() => window.__marker") == 1, f"map frame reloaded after {kind} {arg}"
         assert page.evaluate("([h, s]) => h === document.querySelector(s)", [handle, COMPONENT_SELECTOR])
     assert navigations == [], f"the map frame navigated: {navigations}"
-    shown = parse_qs(urlsplit(page.url).query).get("layers", [""])[-1].split(",")
+    query = parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+    shown = [x for x in query.get("layers", [""])[-1].split(",") if x]
     assert lid not in shown and set(shown) <= set(rest), f"URL layers {shown}"
 
 
