@@ -96,6 +96,30 @@ def _on_event() -> None:
         ss.date_nonce += 1
 
 
+def _take_map_report(value: object) -> bool:
+    """Adopt the date and view the map component reported, once per report.
+
+    Returns whether the view changed. Called before the sidebar is drawn (with the value
+    Streamlit already holds for the component's key) so every widget shows the map's date.
+    """
+    if not isinstance(value, dict) or value.get("seq") == ss.last_seq:
+        return False
+    ss.last_seq = value.get("seq")
+    try:
+        new_date = dt.date.fromisoformat(value["date"])
+        lat, lon = (float(x) for x in value["center"])
+        ss.view = ss.view.model_copy(update={
+            "date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"]),
+        })
+    except (KeyError, TypeError, ValueError):
+        ss.map_report_problem = True
+        return False
+    return True
+
+
+if _take_map_report(ss.get("fef_map")):
+    view = ss.view
+
 # ---- sidebar ----
 with st.sidebar:
     st.header("Campaign")
@@ -129,6 +153,8 @@ st.caption(
 )
 for msg in ss.url_problems:
     st.warning(md_escape(msg), icon="⚠️")
+if ss.pop("map_report_problem", False):
+    st.warning("The map sent a view the dashboard could not read; keeping the previous one.", icon="⚠️")
 if atlas.errors:
     st.warning(
         md_escape(f"{len(atlas.errors)} data problem(s): the files concerned are not shown. First: {atlas.errors[0]}"),
@@ -152,17 +178,8 @@ value = fef_map(
     visible=list(visible), date_request=date_request, view_request=view_request,
     height=COMPONENT_HEIGHT, key="fef_map", default=None,
 )
-if value and value.get("seq") != ss.last_seq:
-    ss.last_seq = value.get("seq")
-    try:
-        new_date = dt.date.fromisoformat(value["date"])
-        center = tuple(value["center"])
-        view = ss.view = view.model_copy(update={
-            "date": min(max(new_date, ATLAS_START), ATLAS_END),
-            "center": (float(center[0]), float(center[1])), "zoom": int(value["zoom"]),
-        })
-    except (KeyError, TypeError, ValueError):
-        st.warning("The map sent a view the dashboard could not read; keeping the previous one.")
+if _take_map_report(value):
+    view = ss.view
 st.query_params.from_dict(view.to_query())
 
 # ---- exports (layers.export) ----
