@@ -21,7 +21,7 @@ def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tu
     """One row per feature on the map on ``day`` in the given layers.
 
     Columns: ``layer``, ``id``, ``name``, ``kind``, ``dates``, ``certainty``, ``sources``
-    (full citations joined by `` | ``), ``seed_only`` is never true (refused at load).
+    (short citations; the full ones are in the popups and :meth:`Bibliography.cite`).
     """
     d = day if isinstance(day, int) else to_day(day)
     rows = []
@@ -39,7 +39,7 @@ def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tu
                     "kind": props["kind"].replace("_", " "),
                     "dates": date_range_text(props),
                     "certainty": props["certainty"].replace("_", " "),
-                    "sources": " | ".join(atlas.bibliography.cite(k) for k in props["sources"]),
+                    "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
                 }
             )
     return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources"])
@@ -68,7 +68,7 @@ def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple
                             "feature": props["name"],
                             "figure": label,
                             "value": value,
-                            "source": atlas.bibliography.cite(f["source"]),
+                            "source": atlas.bibliography.short(f["source"]),
                             "note": f.get("note") or "",
                             "sources_disagree": disagree,
                         }

@@ -56,6 +56,18 @@ class Bibliography(Mapping[str, Source]):
         src = self.entries.get(key)
         return format_citation(src) if src else f"[unknown source: {key}]"
 
+    def short(self, key: str) -> str:
+        """Short citation: author's surname and year, or a shortened title (``Coox 1985``)."""
+        src = self.entries.get(key)
+        if src is None:
+            return f"[unknown source: {key}]"
+        who = src.author or src.editor
+        if who:
+            name = who.split(",")[0].split(";")[0].strip()
+        else:
+            name = src.title if len(src.title) <= 48 else src.title[:47].rstrip() + "…"
+        return f"{name} {src.year}" if src.year else name
+
     def is_seed(self, key: str) -> bool:
         """Whether ``key`` names a seed text (unreliable on its own)."""
         src = self.entries.get(key)

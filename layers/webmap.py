@@ -81,6 +81,9 @@ def _config(
         "overlay_control": overlay_control,
         "height": COMPONENT_HEIGHT,
         "icon_path": asset_base.rstrip("/") + "/leaflet/images/",
+        # debounce before the date is reported to Python: short enough for the panels to
+        # follow within ~200 ms, long enough not to rerun on every frame of a held key
+        "report_ms": 80,
     }
 
 

@@ -46,3 +46,10 @@ def test_date_range_text():
     assert date_range_text({"start_date": "1939-08-20", "end_date": "1939-08-21"}) == "20 Aug 1939"
     assert date_range_text({"start_date": "1939-08-20", "end_date": "1939-09-01"}) == "20 Aug 1939 – 31 Aug 1939"
     assert date_range_text({"start_date": "1860", "end_date": None}) == "from 1860"
+
+
+def test_short_citations(sample_atlas):
+    bib = sample_atlas.bibliography
+    assert bib.short("test_book") == "Author 1985"
+    assert bib.short("test_web") == "A page"
+    assert bib.short("nope").startswith("[unknown source")
