@@ -471,6 +471,10 @@ def pct(values: list[float], q: float) -> float | None:
     return vals[lo] + (vals[hi] - vals[lo]) * (k - lo)
 
 
+def fmt_load(load: tuple[float, ...]) -> str:
+    return " / ".join(f"{x:.2f}" for x in load)
+
+
 def fmt(v: float | None, digits: int = 1) -> str:
     return "n/a" if v is None else f"{v:,.{digits}f}"
 
@@ -569,7 +573,7 @@ def machine(browser_version: str) -> dict[str, Any]:
         except importlib.metadata.PackageNotFoundError:
             versions[pkg] = "?"
     return {
-        "nproc": nproc, "cpu": cpu, "memory": mem, "os": platform.platform(),
+        "nproc": nproc, "cpu": cpu, "memory": mem, "os": platform.platform(), "loadavg_start": os.getloadavg(),
         "python": platform.python_version(), "chromium": browser_version, "versions": versions,
     }
 
@@ -644,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
                         raise
             browser.close()
 
+    info["loadavg_end"] = os.getloadavg()  # other work on the machine skews the timings
     ours = summary(results["ours"]) if "ours" in results else None
     naive = summary(results["naive"]) if "naive" in results else None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -667,7 +672,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"## Date-slider benchmark ({stamp})\n")
     print(f"Machine: {info['nproc']} × {info['cpu']}, {info['memory']}, {info['os']}; Python {info['python']}, "
-          f"Chromium {info['chromium']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + "\n")
+          f"Chromium {info['chromium']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+          + f"; load average (1, 5, 15 min) {fmt_load(info['loadavg_start'])} at start, "
+          f"{fmt_load(info['loadavg_end'])} at end\n")
     print(f"Data: {data_desc['label']}, {data_desc['layers']} layers, {data_desc['features']} features "
           f"(layer bundles {data_desc['bundle_bytes']:,} B, basemap {data_desc['basemap_bytes']:,} B), "
           f"{len(days)} moves from {data_desc['moves'][0] if days else '-'} to {data_desc['moves'][-1] if days else '-'}, "

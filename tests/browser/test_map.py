@@ -307,14 +307,10 @@ def test_malformed_layer_warns_and_the_other_layer_draws(page: Any, broken_app: 
     assert mp.overlay_pixels().drawn >= 20
 
 
-@pytest.mark.xfail(
-    reason="app.py renders the sidebar 'Go to' date before it reads the date the map reported, "
-    "so the sidebar lags one rerun behind the map (reported with a fix)",
-    strict=False,
-)
 def test_sidebar_date_follows_the_map(
     page: Any, app_url: str, dataset: DataSet, layers_on: list[str], step: tuple[int, int]
 ) -> None:
+    """The sidebar's "Go to" date shows the map's date after a move (it once lagged a rerun)."""
     before, after = step
     mp = open_app(page, app_url, app_query(before, layers_on))
     date_box = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
