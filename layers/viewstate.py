@@ -144,7 +144,9 @@ class ViewState(BaseModel):
                 problems.append(
                     "URL parameter 'layers' names unknown layers: " + ", ".join(_clip(x, 40) for x in unknown[:5])
                 )
-            values["layers"] = tuple(x for x in layers_known if x in asked)
+            known = tuple(x for x in layers_known if x in asked)
+            # a link that names only unknown layers keeps the default layers, not an empty map
+            values["layers"] = known if known or not asked else default.layers
         raw = get("view")
         if raw is not None:
             try:

@@ -92,7 +92,9 @@ def test_goto_date_moves_the_panels():
 
 
 def test_chronology_search_and_jump(atlas):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["exp_chronology"] = True  # the panel renders only when opened
+    at.run()
     at.text_input[0].input("ceasefire Khasan").run()
     assert not at.exception
     pick = at.selectbox(key="event_pick")
@@ -103,7 +105,9 @@ def test_chronology_search_and_jump(atlas):
 
 
 def test_jumping_to_an_event_before_1918_clamps_to_the_time_line(atlas):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["exp_chronology"] = True
+    at.run()
     at.text_input[0].input("Portsmouth").run()
     at.selectbox(key="event_pick").set_value(0).run()
     assert not at.exception
@@ -119,3 +123,12 @@ def test_export_prepares_a_download(fmt):
     assert not at.error, [e.value for e in at.error]
     res = at.session_state["export_result"][1]
     assert res.data and len(res.data) > 1000
+
+
+def test_closed_panels_send_nothing():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert len(at.text_input) == 0  # chronology search not built while its panel is closed
+    assert not any("the seed says" in df.value.columns for df in at.dataframe)
+    at.session_state["exp_corrections"] = True
+    at.run()
+    assert any("the seed says" in df.value.columns for df in at.dataframe)

@@ -52,3 +52,8 @@ def test_unknown_layers_dropped_known_kept():
 def test_model_rejects_out_of_range_date():
     with pytest.raises(ValidationError):
         ViewState(date=dt.date(1950, 1, 1))
+
+
+def test_only_unknown_layers_keep_the_defaults():
+    state, problems = parse({"layers": "zzz,yyy"})
+    assert state.layers == DEFAULT.layers and problems

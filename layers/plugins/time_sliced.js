@@ -376,19 +376,27 @@ function fefTimeSliced(map, cfg) {
   }
   ui.setDay(cfg.day, 0);
   var initial = cfg.layers.filter(function (s) { return s.visible; }).map(function (s) { return s.id; });
+  function markReady() {
+    if (FEF.ready) { return; }
+    FEF.ready = true;
+    document.dispatchEvent(new CustomEvent("fef:ready"));
+  }
   if (inStreamlit) {
+    /* Ready once the layers Streamlit asked for in its first render are drawn. */
+    var firstRender = true;
     window.addEventListener("message", function (ev) {
       var d = ev.data;
-      if (d && d.type === "streamlit:render") { onRender(d.args || {}); }
+      if (d && d.type === "streamlit:render") {
+        var p = onRender(d.args || {});
+        if (firstRender) { firstRender = false; p.then(markReady); }
+      }
     });
     post("streamlit:componentReady", { apiVersion: 1 });
     post("streamlit:setFrameHeight", { height: cfg.height || 640 });
   }
   lastVisibleKey = initial.join(",");
-  setVisible(initial).then(function () {
-    FEF.ready = true;
-    document.dispatchEvent(new CustomEvent("fef:ready"));
-  });
+  var initialDrawn = setVisible(initial);
+  if (!inStreamlit) { initialDrawn.then(markReady); }
   FEF.goto = function (day) { ui.go(day, true); };
   FEF.isoToDay = function (s) { return Math.round(Date.parse(s + "T00:00:00Z") / DAY_MS); };
   return FEF;

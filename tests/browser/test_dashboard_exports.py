@@ -30,6 +30,7 @@ def _download(page: Any, fmt_label: str | None = None) -> bytes:
     if fmt_label:
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Format")
         box.click()
+        page.keyboard.type(fmt_label)  # the option list is virtualised: filter it by typing
         page.get_by_role("option", name=fmt_label).click()
     page.get_by_role("button", name="Prepare file").click()
     button = page.get_by_role("button", name="Download", exact=False).filter(has_text="Download ")
