@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "geodata" / "src"
@@ -407,19 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
-    stale = []
-    for name, text in texts.items():
-        path = OUT / f"{name}.geojson"
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)} ({text.count(chr(10)) - 2} features)")
-    if stale:
-        print("out of date: " + ", ".join(stale) + " (run scripts/build_research_layers.py)", file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check({OUT / f"{name}.geojson": text for name, text in texts.items()},
+                          check=args.check, rebuild="scripts/build_research_layers.py")
 
 
 if __name__ == "__main__":

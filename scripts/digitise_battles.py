@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC_DIR = ROOT / "geodata" / "src"
@@ -246,20 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only verify the outputs are up to date")
     parser.add_argument("layers", nargs="*", default=list(LAYERS), help="layer ids to build")
     args = parser.parse_args(argv)
-    stale = []
-    for layer_id in args.layers:
-        text = build_layer(layer_id)
-        out = OUT_DIR / f"{layer_id}.geojson"
-        if args.check:
-            if not out.exists() or out.read_text(encoding="utf-8") != text:
-                stale.append(str(out))
-        else:
-            out.write_text(text, encoding="utf-8")
-            print(f"wrote {out.relative_to(ROOT)}")
-    if stale:
-        print("out of date (run scripts/digitise_battles.py): " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    texts = {OUT_DIR / f"{layer_id}.geojson": build_layer(layer_id) for layer_id in args.layers}
+    return write_or_check(texts, check=args.check, rebuild="scripts/digitise_battles.py")
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ PROPERTY_ORDER: tuple[str, ...] = (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
 #: Keys of a ``[[feature]]`` table that are build instructions, not properties.
 RECIPE_KEYS = frozenset({"layer", "geometry"})
 
@@ -528,20 +528,8 @@ def main(argv: list[str] | None = None) -> int:
         print(extract_sakhalin(args.extract_sakhalin), end="")
         return 0
     layers = build_layers(load_table())
-    stale = []
-    for name, feats in layers.items():
-        path = OUT_DIR / f"{name}.geojson"
-        text = render(feats)
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"{path.relative_to(ROOT)}: {len(feats)} features")
-    if stale:
-        print("out of date: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    texts = {OUT_DIR / f"{name}.geojson": render(feats) for name, feats in layers.items()}
+    return write_or_check(texts, check=args.check, rebuild="scripts/digitise_intervention.py")
 
 
 if __name__ == "__main__":
