@@ -75,3 +75,19 @@ def test_basemap_bundle_has_kinds_and_coverage():
     assert b["bbox"] == [95.0, 30.0, 160.0, 62.0]
     names = {f.get("n") for f in b["features"]}
     assert {"Amur", "Argun", "Ussuri", "Tumen", "Shilka", "Zeya", "Khalkhin Gol (Halha)", "Lake Baikal", "Lake Khanka", "Buir Nur"} <= names
+
+
+def test_layers_library_never_imports_streamlit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pkgutil, importlib, layers\n"
+        "for m in pkgutil.walk_packages(layers.__path__, 'layers.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "bad = [m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.')]\n"
+        "print(len(bad)); sys.exit(1 if bad else 0)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
