@@ -360,7 +360,7 @@ function fefTimeSliced(map, cfg) {
     showError("The offline basemap could not be loaded: " + err.message);
   });
   if (cfg.overlay_control) {
-    L.control.layers(baseLayers, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    L.control.layers(baseLayers, overlays, { collapsed: true, position: "topright" }).addTo(map);
     map.on("overlayadd overlayremove", function (e) {
       Object.keys(states).forEach(function (id) {
         var st = states[id];
