@@ -196,7 +196,19 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
         for rel, text in texts.items():
             (out / rel).write_text(text, encoding="utf-8")
         (out / "index.html").write_text(page, encoding="utf-8")
+        _prune(Path(root), keep=out)
     return out
+
+
+def _prune(root: Path, keep: Path, max_age_s: float = 7 * 86400) -> None:
+    """Remove component folders of older datasets (untouched for ``max_age_s``)."""
+    import shutil
+    import time
+
+    now = time.time()
+    for d in root.iterdir():
+        if d.is_dir() and d != keep and now - d.stat().st_mtime > max_age_s:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def bundle_sizes(folder: Path) -> dict[str, int]:

@@ -91,3 +91,17 @@ def test_layers_library_never_imports_streamlit():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_old_component_folders_are_pruned(sample_atlas, tmp_path):
+    import os
+    import time
+
+    old = tmp_path / "0123456789ab"
+    old.mkdir()
+    past = time.time() - 30 * 86400
+    os.utime(old, (past, past))
+    recent = tmp_path / "ba9876543210"
+    recent.mkdir()
+    out = write_component_dir(sample_atlas, tmp_path)
+    assert out.exists() and recent.exists() and not old.exists()
