@@ -89,7 +89,9 @@ def test_layers_library_never_imports_streamlit():
         "bad = [m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.')]\n"
         "print(len(bad)); sys.exit(1 if bad else 0)\n"
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    from testpaths import REPO
+
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr
 
 
