@@ -87,8 +87,8 @@ output = "{(tmp_path / 'anim.gif').as_posix()}"
         (["--batch", "/nonexistent/jobs.toml"], "not found"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, args, message):
-    os.chdir(tmp_path)
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)  # restored after the test
     try:
         code = main([*args, *DATA])
     except SystemExit as exc:  # argparse errors
