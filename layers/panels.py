@@ -6,15 +6,29 @@ Plain pandas; the app only displays them, the tests check them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
 from layers.dates import to_day
-from layers.loading import Atlas
-from layers.popups import date_range_text, figures_by_label
+from layers.loading import Atlas, Layer
+from layers.popups import date_range_text, figures_by_label, format_figure
 from layers.slicing import mask_at
 
 __all__ = ["visible_features", "figures_table", "events_between", "search_events", "corrections_table"]
+
+
+def _on_map(
+    atlas: Atlas, day: dt.date | int, layer_ids: Iterable[str]
+) -> Iterator[tuple[Layer, dict[str, Any]]]:
+    """``(layer, properties)`` of every feature on the map on ``day`` in ``layer_ids``."""
+    d = day if isinstance(day, int) else to_day(day)
+    for lid in layer_ids:
+        layer = atlas.layers.get(lid)
+        if layer is not None:
+            for props in layer.gdf[mask_at(layer.gdf, d)]["properties"]:
+                yield layer, props
 
 
 def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -23,25 +37,19 @@ def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tu
     Columns: ``layer``, ``id``, ``name``, ``kind``, ``dates``, ``certainty``, ``sources``
     (short citations; the full ones are in the popups and :meth:`Bibliography.cite`).
     """
-    d = day if isinstance(day, int) else to_day(day)
     rows = []
-    for lid in layer_ids:
-        layer = atlas.layers.get(lid)
-        if layer is None:
-            continue
-        part = layer.gdf[mask_at(layer.gdf, d)]
-        for props in part["properties"]:
-            rows.append(
-                {
-                    "layer": layer.spec.title,
-                    "id": props["id"],
-                    "name": props["name"],
-                    "kind": props["kind"].replace("_", " "),
-                    "dates": date_range_text(props),
-                    "certainty": props["certainty"].replace("_", " "),
-                    "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
-                }
-            )
+    for layer, props in _on_map(atlas, day, layer_ids):
+        rows.append(
+            {
+                "layer": layer.spec.title,
+                "id": props["id"],
+                "name": props["name"],
+                "kind": props["kind"].replace("_", " "),
+                "dates": date_range_text(props),
+                "certainty": props["certainty"].replace("_", " "),
+                "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources"])
 
 
@@ -50,29 +58,21 @@ def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple
 
     Columns: ``feature``, ``figure``, ``value``, ``source``, ``note``, ``sources_disagree``.
     """
-    d = day if isinstance(day, int) else to_day(day)
     rows = []
-    for lid in layer_ids:
-        layer = atlas.layers.get(lid)
-        if layer is None:
-            continue
-        for props in layer.gdf[mask_at(layer.gdf, d)]["properties"]:
-            for label, figs in figures_by_label(props).items():
-                disagree = len({(f["value"], f.get("value_max")) for f in figs}) > 1
-                for f in figs:
-                    value = f"{f['value']:,.0f}" + (f"–{f['value_max']:,.0f}" if f.get("value_max") is not None else "")
-                    if f.get("unit"):
-                        value += f" {f['unit']}"
-                    rows.append(
-                        {
-                            "feature": props["name"],
-                            "figure": label,
-                            "value": value,
-                            "source": atlas.bibliography.short(f["source"]),
-                            "note": f.get("note") or "",
-                            "sources_disagree": disagree,
-                        }
-                    )
+    for _layer, props in _on_map(atlas, day, layer_ids):
+        for label, figs in figures_by_label(props).items():
+            disagree = len({(f["value"], f.get("value_max")) for f in figs}) > 1
+            for f in figs:
+                rows.append(
+                    {
+                        "feature": props["name"],
+                        "figure": label,
+                        "value": format_figure(f),
+                        "source": atlas.bibliography.short(f["source"]),
+                        "note": f.get("note") or "",
+                        "sources_disagree": disagree,
+                    }
+                )
     return pd.DataFrame(rows, columns=["feature", "figure", "value", "source", "note", "sources_disagree"])
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from layers.dates import parse_date
 from layers.sources import Bibliography
 
-__all__ = ["date_range_text", "figures_by_label", "tooltip_html", "popup_html", "LANGUAGE_NAMES"]
+__all__ = ["date_range_text", "figures_by_label", "format_figure", "tooltip_html", "popup_html", "LANGUAGE_NAMES"]
 
 LANGUAGE_NAMES = {
     "ru": "Russian", "ja": "Japanese", "zh": "Chinese", "mn": "Mongolian", "ko": "Korean",
@@ -66,7 +66,8 @@ def figures_by_label(props: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return dict(groups)
 
 
-def _fmt_number(fig: dict[str, Any]) -> str:
+def format_figure(fig: dict[str, Any]) -> str:
+    """A figure as text: ``57,000 men``, ``50,000–60,000 men``."""
     def n(x: Any) -> str:
         x = float(x)
         return f"{int(x):,}" if x.is_integer() else f"{x:,}"
@@ -137,7 +138,7 @@ def popup_html(props: dict[str, Any], bib: Bibliography, layer_title: str = "") 
                 src_txt = _e(src.author or src.title) if src else _e(fig.get("source"))
                 if src is not None and src.year:
                     src_txt += f" {_e(src.year)}"
-                out.append(f"<tr><td>{head}</td><td>{_e(_fmt_number(fig))}{note}</td><td>{src_txt}</td></tr>")
+                out.append(f"<tr><td>{head}</td><td>{_e(format_figure(fig))}{note}</td><td>{src_txt}</td></tr>")
             if len({(f['value'], f.get('value_max')) for f in figs}) > 1:
                 out.append(f'<tr><td colspan="3" class="fef-disagree">Sources disagree on {_e(label.lower())}.</td></tr>')
         out.append("</table>")
