@@ -25,18 +25,19 @@ def project(geom: shapely.Geometry, fwd: Transformer) -> shapely.Geometry:
     return shapely.transform(geom, _tx)
 
 
-def _rings_path(rings: np.ndarray) -> Path | None:
-    """One path from an array of closed rings (LinearRings)."""
-    if len(rings) == 0:
+def _parts_path(parts: np.ndarray, *, closed: bool) -> Path | None:
+    """One path from an array of lines or rings: a MOVETO at each part's start, and a
+    CLOSEPOLY at each part's end when ``closed``."""
+    if len(parts) == 0:
         return None
-    coords, idx = shapely.get_coordinates(rings, return_index=True)
+    coords, idx = shapely.get_coordinates(parts, return_index=True)
     if len(coords) == 0:
         return None
     codes = np.full(len(coords), Path.LINETO, dtype=np.uint8)
     starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
-    ends = np.r_[starts[1:] - 1, len(coords) - 1]
     codes[starts] = Path.MOVETO
-    codes[ends] = Path.CLOSEPOLY
+    if closed:
+        codes[np.r_[starts[1:] - 1, len(coords) - 1]] = Path.CLOSEPOLY
     return Path(coords, codes)
 
 
@@ -54,22 +55,13 @@ def polygon_path(geom: shapely.Geometry) -> Path | None:
     polys = parts[shapely.get_type_id(parts) == 3]
     if len(polys) == 0:
         return None
-    return _rings_path(shapely.get_rings(polys))
+    return _parts_path(shapely.get_rings(polys), closed=True)
 
 
 def line_path(geom: shapely.Geometry) -> Path | None:
     """Path of the lineal parts of ``geom`` (a separate MOVETO for each line)."""
     parts = flat_parts(geom)
-    lines = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
-    if len(lines) == 0:
-        return None
-    coords, idx = shapely.get_coordinates(lines, return_index=True)
-    if len(coords) == 0:
-        return None
-    codes = np.full(len(coords), Path.LINETO, dtype=np.uint8)
-    starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
-    codes[starts] = Path.MOVETO
-    return Path(coords, codes)
+    return _parts_path(parts[np.isin(shapely.get_type_id(parts), (1, 2))], closed=False)
 
 
 def to_path(geom: shapely.Geometry) -> tuple[Path | None, Path | None, np.ndarray]:
@@ -80,7 +72,7 @@ def to_path(geom: shapely.Geometry) -> tuple[Path | None, Path | None, np.ndarra
     parts = flat_parts(geom)
     types = shapely.get_type_id(parts)
     polys, lines, pts = parts[types == 3], parts[np.isin(types, (1, 2))], parts[types == 0]
-    area = _rings_path(shapely.get_rings(polys)) if len(polys) else None
+    area = _parts_path(shapely.get_rings(polys), closed=True) if len(polys) else None
     line = line_path(shapely.MultiLineString(list(lines))) if len(lines) else None
     points = shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
     return area, line, points
