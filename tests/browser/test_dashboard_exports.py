@@ -25,16 +25,47 @@ def layers_on(dataset: DataSet) -> list[str]:
     return ids
 
 
+def _idle(page: Any, quiet_ms: int = 800, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has not been running a script for ``quiet_ms``.
+
+    The map reports its date and view back to Python, and each report reruns the script;
+    clicking while a rerun re-renders the widgets can lose the click.
+    """
+    status = page.locator('[data-testid="stStatusWidget"]')
+    waited = quiet = 0
+    while quiet < quiet_ms and waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+        quiet = quiet + 100 if status.count() == 0 else 0
+
+
 def _download(page: Any, fmt_label: str | None = None) -> bytes:
+    _idle(page)
     page.get_by_text("Export this map", exact=True).click()
+    _idle(page)
     if fmt_label:
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Format")
-        box.click()
-        page.keyboard.type(fmt_label)  # the option list is virtualised: filter it by typing
-        page.get_by_role("option", name=fmt_label).click()
-    page.get_by_role("button", name="Prepare file").click()
+        # The option list is virtualised (filter it by typing) and a rerun started by the
+        # map's view report can re-render it under the pointer: choose by keyboard, retry.
+        for _ in range(5):
+            box.click()
+            page.keyboard.type(fmt_label)
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(300)
+            if box.locator("input").input_value() == fmt_label:
+                break
+            page.keyboard.press("Escape")
+        assert box.locator("input").input_value() == fmt_label, f"could not choose {fmt_label}"
+    _idle(page)
     button = page.get_by_role("button", name="Download", exact=False).filter(has_text="Download ")
-    button.wait_for(timeout=60_000)
+    for _ in range(3):
+        page.get_by_role("button", name="Prepare file").click()
+        try:
+            button.wait_for(timeout=30_000)
+            break
+        except Exception:  # noqa: BLE001 - a click lost in a rerun: prepare again
+            _idle(page)
+    button.wait_for(timeout=5_000)
     with page.expect_download(timeout=30_000) as info:
         button.click()
     path = info.value.path()
