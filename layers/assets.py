@@ -15,7 +15,7 @@ import folium
 
 from layers.catalog import REPO_ROOT
 
-__all__ = ["VENDOR_DIR", "STATIC_URL", "local_js_css", "use_local_assets", "inline_assets"]
+__all__ = ["STATIC_URL", "VENDOR_DIR", "inline_assets", "local_js_css", "use_local_assets"]
 
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
 #: Where Streamlit serves ``static/`` (``server.enableStaticServing``).

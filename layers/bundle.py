@@ -25,17 +25,17 @@ from layers.popups import popup_html, tooltip_html
 from layers.styling import leaflet_options, style_for
 
 __all__ = [
-    "SIMPLIFY_DEG",
-    "arrowhead",
-    "with_arrowheads",
-    "round_coords",
-    "layer_bundle",
-    "basemap_bundle",
-    "bundle_json",
     "BASEMAP_PATH",
     "LABEL_ZOOM",
+    "SIMPLIFY_DEG",
+    "arrowhead",
+    "basemap_bundle",
+    "bundle_json",
     "label_rule",
+    "layer_bundle",
     "legend_label",
+    "round_coords",
+    "with_arrowheads",
 ]
 
 #: Display simplification tolerance in degrees (≈ 100 m); keeps hand-digitised detail.

@@ -16,11 +16,11 @@ from layers.schema import Campaign, LayerSpec
 
 __all__ = [
     "REPO_ROOT",
+    "SpecError",
     "default_data_dir",
     "default_sources_dir",
-    "SpecError",
-    "load_specs",
     "load_campaigns",
+    "load_specs",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

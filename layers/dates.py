@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "EPOCH",
+    "OPEN_END",
     "DateError",
-    "Precision",
     "HistDate",
+    "Precision",
+    "day_to_iso",
+    "from_day",
+    "interval_days",
     "parse_date",
     "to_day",
-    "from_day",
-    "day_to_iso",
-    "interval_days",
-    "OPEN_END",
-    "EPOCH",
 ]
 
 Precision = Literal["year", "month", "day"]

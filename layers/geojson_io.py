@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["round_floats", "dumps_features", "write_or_check"]
+__all__ = ["dumps_features", "round_floats", "write_or_check"]
 
 
 def round_floats(obj: Any, ndigits: int = 5) -> Any:

@@ -25,12 +25,12 @@ from layers.sources import Bibliography, load_bibliography, load_corrections
 __all__ = [
     "BOUNDS",
     "MAX_FILE_BYTES",
-    "LayerDataError",
-    "Layer",
     "Atlas",
-    "parse_layer",
-    "load_layer",
+    "Layer",
+    "LayerDataError",
     "load_atlas",
+    "load_layer",
+    "parse_layer",
 ]
 
 #: Region every geometry must fall in: (west, south, east, north), degrees.

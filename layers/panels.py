@@ -16,7 +16,7 @@ from layers.loading import Atlas, Layer
 from layers.popups import date_range_text, figures_by_label, format_figure
 from layers.slicing import mask_at
 
-__all__ = ["visible_features", "figures_table", "events_between", "search_events", "corrections_table"]
+__all__ = ["corrections_table", "events_between", "figures_table", "search_events", "visible_features"]
 
 
 def _on_map(

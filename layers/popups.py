@@ -14,7 +14,7 @@ from typing import Any
 from layers.dates import parse_date
 from layers.sources import Bibliography
 
-__all__ = ["date_range_text", "figures_by_label", "format_figure", "tooltip_html", "popup_html", "LANGUAGE_NAMES"]
+__all__ = ["LANGUAGE_NAMES", "date_range_text", "figures_by_label", "format_figure", "popup_html", "tooltip_html"]
 
 LANGUAGE_NAMES = {
     "ru": "Russian", "ja": "Japanese", "zh": "Chinese", "mn": "Mongolian", "ko": "Korean",

@@ -23,18 +23,18 @@ from pydantic import (
 from layers.dates import DateError, parse_date
 
 __all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Campaign",
     "Certainty",
-    "Side",
-    "Figure",
     "FeatureProperties",
+    "Figure",
+    "LayerSpec",
+    "SeedCorrection",
+    "Side",
+    "Source",
     "Style",
     "StyleBy",
-    "LayerSpec",
-    "Source",
-    "Campaign",
-    "SeedCorrection",
-    "MIN_YEAR",
-    "MAX_YEAR",
 ]
 
 MIN_YEAR = 1850
@@ -84,7 +84,7 @@ class Figure(BaseModel):
     note: LongText | None = None
 
     @model_validator(mode="after")
-    def _range(self) -> "Figure":
+    def _range(self) -> Figure:
         if self.value_max is not None and self.value_max < self.value:
             raise ValueError("value_max is smaller than value")
         return self
@@ -130,7 +130,7 @@ class FeatureProperties(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _order_and_extras(self) -> "FeatureProperties":
+    def _order_and_extras(self) -> FeatureProperties:
         if self.end_date is not None:
             if parse_date(self.start_date).start_day >= parse_date(self.end_date).end_day:
                 raise ValueError(
@@ -171,7 +171,7 @@ class Style(BaseModel):
     dash_array: DashArray | None = None
     radius: float = Field(default=5.0, gt=0, le=40)
 
-    def merged(self, override: "StyleOverride | None") -> "Style":
+    def merged(self, override: StyleOverride | None) -> Style:
         """This style with the fields set in ``override`` replaced."""
         if override is None:
             return self
@@ -247,7 +247,7 @@ class Source(BaseModel):
     note: LongText | None = None
 
     @model_validator(mode="after")
-    def _web_has_url(self) -> "Source":
+    def _web_has_url(self) -> Source:
         if self.type == "web" and not self.url:
             raise ValueError("a web source needs a url")
         return self
@@ -272,7 +272,7 @@ class Campaign(BaseModel):
     layers: list[Identifier]
 
     @model_validator(mode="after")
-    def _check(self) -> "Campaign":
+    def _check(self) -> Campaign:
         s, e, d = (parse_date(x).start_day for x in (self.start, self.end, self.default_date))
         if not s <= d <= e:
             raise ValueError("default_date must lie between start and end")

@@ -11,7 +11,7 @@ import numpy as np
 from layers.dates import to_day
 from layers.loading import Atlas
 
-__all__ = ["mask_at", "slice_at", "slice_atlas", "change_days"]
+__all__ = ["change_days", "mask_at", "slice_at", "slice_atlas"]
 
 
 def mask_at(gdf: gpd.GeoDataFrame, day: int | str | dt.date) -> np.ndarray:

@@ -14,9 +14,9 @@ from layers.schema import SeedCorrection, Source
 __all__ = [
     "Bibliography",
     "BibliographyError",
+    "format_citation",
     "load_bibliography",
     "load_corrections",
-    "format_citation",
 ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from layers.schema import LayerSpec, Style
 
-__all__ = ["style_for", "leaflet_options", "legend_entries", "present_values"]
+__all__ = ["leaflet_options", "legend_entries", "present_values", "style_for"]
 
 
 def style_for(spec: LayerSpec, properties: dict[str, Any]) -> Style:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from layers.dates import DateError, parse_date
 
-__all__ = ["ViewState", "ATLAS_START", "ATLAS_END", "BASEMAPS", "MAX_PARAM_LEN"]
+__all__ = ["ATLAS_END", "ATLAS_START", "BASEMAPS", "MAX_PARAM_LEN", "ViewState"]
 
 ATLAS_START = dt.date(1918, 1, 1)
 ATLAS_END = dt.date(1945, 9, 2)
@@ -85,8 +85,8 @@ class ViewState(BaseModel):
         *,
         known_layers: Iterable[str],
         known_campaigns: Iterable[str],
-        default: "ViewState",
-    ) -> tuple["ViewState", list[str]]:
+        default: ViewState,
+    ) -> tuple[ViewState, list[str]]:
         """Build a state from URL parameters, reporting every bad one.
 
         Parameters

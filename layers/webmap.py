@@ -25,7 +25,7 @@ from layers.plugins.time_sliced import TimeSlicedLayers
 from layers.slicing import change_days
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
-__all__ = ["online_tiles", "build_map", "standalone_html", "write_component_dir", "COMPONENT_HEIGHT"]
+__all__ = ["COMPONENT_HEIGHT", "build_map", "online_tiles", "standalone_html", "write_component_dir"]
 
 COMPONENT_HEIGHT = 640
 

@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from layers import load_atlas  # noqa: E402
-from layers.export import ExportUnavailable, export_map  # noqa: E402
-from layers.export.animation import animation_days  # noqa: E402
-from layers.viewstate import ViewState  # noqa: E402
+from layers import load_atlas
+from layers.export import ExportUnavailable, export_map
+from layers.export.animation import animation_days
+from layers.viewstate import ViewState
 
 TARGETS = {"print PNG 1600×1000": 1.0, "print PNG 1600×1000, overview": 1.0, "PDF A4": 1.5,
            "PDF A4, overview": 1.5, "animation GIF, 100 frames": 30.0, "animation MP4, 100 frames": 30.0,

@@ -50,7 +50,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
 
-from fefpage import (  # noqa: E402  (shared with the browser tests)
+from fefpage import (
     JS_DRAWN_IDS,
     AppServer,
     DataSet,
@@ -60,8 +60,8 @@ from fefpage import (  # noqa: E402  (shared with the browser tests)
     launch_browser,
 )
 
-from layers.dates import day_to_iso, to_day  # noqa: E402
-from layers.webmap import bundle_sizes, write_component_dir  # noqa: E402
+from layers.dates import day_to_iso, to_day
+from layers.webmap import bundle_sizes, write_component_dir
 
 TARGETS = {"p95_draw_ms": 30.0, "speedup": 10.0, "reloads": 0.0, "panel_ms": 300.0, "cold_ms": 2500.0}
 QUIET_S = 0.5

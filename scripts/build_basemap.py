@@ -14,20 +14,21 @@ whose features carry ``kind``, ``name`` and ``source``. The output is determinis
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import shapely
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import basedata as bd  # noqa: E402
+import basedata as bd
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features  # noqa: E402
+from layers.geojson_io import dumps_features
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC_TOML = ROOT / "geodata" / "src" / "frontiers.toml"

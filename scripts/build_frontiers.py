@@ -20,10 +20,10 @@ The output is deterministic: same inputs, same bytes.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -33,10 +33,12 @@ from shapely.geometry import LineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import basedata as bd  # noqa: E402
+import basedata as bd
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features  # noqa: E402
-from build_basemap import load_src  # noqa: E402
+from build_basemap import load_src
+
+from layers.geojson_io import dumps_features
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layers.catalog import REPO_ROOT, load_specs  # noqa: E402
+from layers.catalog import REPO_ROOT, load_specs
 
 OUT = REPO_ROOT / "geodata" / "README.md"
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import re
 import sys
 import tomllib
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "geodata" / "src"

@@ -20,7 +20,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import tomllib
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC_DIR = ROOT / "geodata" / "src"

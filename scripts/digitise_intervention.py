@@ -48,7 +48,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -104,7 +103,8 @@ PROPERTY_ORDER: tuple[str, ...] = (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.geojson_io import dumps_features, write_or_check  # noqa: E402
+from layers.geojson_io import dumps_features, write_or_check
+
 #: Keys of a ``[[feature]]`` table that are build instructions, not properties.
 RECIPE_KEYS = frozenset({"layer", "geometry"})
 

@@ -26,15 +26,15 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layers import load_atlas  # noqa: E402
-from layers.assets import STATIC_URL, use_local_assets  # noqa: E402
-from layers.bundle import basemap_bundle, with_arrowheads  # noqa: E402
-from layers.loading import Atlas  # noqa: E402
-from layers.panels import figures_table, visible_features  # noqa: E402
-from layers.popups import popup_html, tooltip_html  # noqa: E402
-from layers.slicing import slice_atlas  # noqa: E402
-from layers.styling import leaflet_options, style_for  # noqa: E402
-from layers.viewstate import ATLAS_END, ATLAS_START  # noqa: E402
+from layers import load_atlas
+from layers.assets import STATIC_URL, use_local_assets
+from layers.bundle import basemap_bundle, with_arrowheads
+from layers.loading import Atlas
+from layers.panels import figures_table, visible_features
+from layers.popups import popup_html, tooltip_html
+from layers.slicing import slice_atlas
+from layers.styling import leaflet_options, style_for
+from layers.viewstate import ATLAS_END, ATLAS_START
 
 #: Same frame height as the atlas' component.
 MAP_HEIGHT = 640

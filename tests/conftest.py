@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from testpaths import REPO, SHARED, TEST_DATA  # noqa: F401
 
 from layers import Atlas, load_atlas
-
-from testpaths import REPO, SHARED, TEST_DATA  # noqa: F401
 
 
 @pytest.fixture(scope="session")

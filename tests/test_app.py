@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from testpaths import REPO
 
 APP = str(REPO / "app.py")

@@ -19,7 +19,7 @@ from shapely.geometry import LineString, Point, shape
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
-import basedata as bd  # noqa: E402
+import basedata as bd
 
 BASEMAP = REPO / "geodata" / "basemap" / "basemap.geojson"
 REFERENCE = REPO.parent / "shared" / "reference" / "geometry"

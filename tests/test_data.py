@@ -7,17 +7,15 @@ a test for it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import shapely
+from testpaths import REPO
 
 from layers.catalog import load_specs
 from layers.dates import parse_date
 from layers.loading import BOUNDS, load_atlas
 from layers.schema import FeatureProperties
-
-from testpaths import REPO
 
 GEODATA = REPO / "geodata"
 ATLAS = load_atlas(GEODATA, REPO / "sources")

@@ -81,7 +81,7 @@ def test_svg_is_vector_with_text(sample_atlas):
     res = export_map(sample_atlas, STATE, "svg", title="Sample Test Map")
     svg = res.data.decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    texts = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.S)
+    texts = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
     assert any("Sample Test Map" in t for t in texts)
     assert any("Sample sites" in t for t in texts), "legend titles are text"
     assert any("20 August 1939" in t for t in texts)
@@ -90,7 +90,7 @@ def test_svg_is_vector_with_text(sample_atlas):
 
 def _pdf_streams(data: bytes) -> list[bytes]:
     out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.DOTALL):
         try:
             out.append(zlib.decompress(m.group(1)))
         except zlib.error:

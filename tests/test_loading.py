@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from testpaths import TEST_DATA
 
 from layers.catalog import load_spec
 from layers.loading import MAX_FILE_BYTES, LayerLoadError, load_atlas, parse_layer
 from layers.sources import load_bibliography
-
-from testpaths import TEST_DATA
 
 SPEC = load_spec(TEST_DATA / "geodata" / "sample_sites.toml")
 BIB = load_bibliography(TEST_DATA / "sources")

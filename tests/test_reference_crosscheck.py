@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 import shapely
 from shapely.ops import unary_union
-
 from testpaths import SHARED
 
 REF = SHARED / "reference" / "geometry"

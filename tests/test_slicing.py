@@ -1,6 +1,5 @@
 """Time slicing at boundary dates, open ends and year precision."""
 
-import pytest
 
 from layers.dates import to_day
 from layers.slicing import change_days, mask_at, slice_at, slice_atlas

@@ -3,13 +3,13 @@
 import json
 import re
 
+from shapely.geometry import LineString, Point
+
 from layers.assets import VENDOR_DIR
 from layers.bundle import arrowhead, layer_bundle, round_coords
 from layers.plugins.time_sliced import safe_json
 from layers.viewstate import ViewState
 from layers.webmap import build_map, standalone_html, write_component_dir
-
-from shapely.geometry import LineString, Point
 
 CDN = re.compile(r"(cdn\.jsdelivr|cdnjs|code\.jquery|unpkg|netdna|bootstrapcdn|googleapis)")
 

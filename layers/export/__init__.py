@@ -20,12 +20,12 @@ from layers.export.formats import FORMATS, LANGUAGES, ExportResult, export_map, 
 from layers.export.request import MapRequest, PageSize, page_size, request_from_state
 
 __all__ = [
+    "FORMATS",
+    "LANGUAGES",
     "Bounds",
     "ExportError",
     "ExportResult",
     "ExportUnavailable",
-    "FORMATS",
-    "LANGUAGES",
     "MapRequest",
     "PageSize",
     "export_map",

@@ -28,8 +28,17 @@ from layers.loading import Atlas
 from layers.slicing import change_days
 from layers.viewstate import ATLAS_END, ATLAS_START
 
-__all__ = ["Step", "MAX_FRAMES", "animation_days", "default_range", "animation_map", "render_frames", "write_gif",
-           "write_mp4", "animation_bytes"]
+__all__ = [
+    "MAX_FRAMES",
+    "Step",
+    "animation_bytes",
+    "animation_days",
+    "animation_map",
+    "default_range",
+    "render_frames",
+    "write_gif",
+    "write_mp4",
+]
 
 Step = Literal["day", "event"]
 Progress = Callable[[float], None]

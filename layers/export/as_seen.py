@@ -18,7 +18,7 @@ from layers.export.html import html_document
 from layers.export.request import MapRequest
 from layers.loading import Atlas
 
-__all__ = ["as_seen_png", "DRAWN_JS"]
+__all__ = ["DRAWN_JS", "as_seen_png"]
 
 #: Resolves once the map has drawn ``day`` (called after ``__fef.ready``).
 DRAWN_JS = """

@@ -21,7 +21,7 @@ from layers.bundle import BASEMAP_PATH, basemap_bundle
 from layers.export.extent import Frame
 from layers.export.paths import line_path, polygon_path, project
 
-__all__ = ["SEA_COLOUR", "DRAW_ORDER", "BaseLayer", "load_basemap", "basemap_layers"]
+__all__ = ["DRAW_ORDER", "SEA_COLOUR", "BaseLayer", "basemap_layers", "load_basemap"]
 
 #: Sea / background colour, as behind the web map's offline basemap.
 SEA_COLOUR = "#cfe0ec"

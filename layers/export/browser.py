@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from layers.export.errors import ExportUnavailable
 
-__all__ = ["CHROMIUM_ARGS", "chromium_path", "browser_available", "OfflinePage", "offline_page", "in_worker"]
+__all__ = ["CHROMIUM_ARGS", "OfflinePage", "browser_available", "chromium_path", "in_worker", "offline_page"]
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -19,14 +19,14 @@ from layers.export.typeset import text_width_pt
 
 __all__ = [
     "GRATICULE_STEPS",
-    "graticule_step",
-    "format_degrees",
     "GraticuleLine",
-    "graticule_lines",
     "draw_graticule",
-    "nice_distance",
-    "draw_scale_bar",
     "draw_north_arrow",
+    "draw_scale_bar",
+    "format_degrees",
+    "graticule_lines",
+    "graticule_step",
+    "nice_distance",
 ]
 
 #: Candidate graticule intervals, degrees.

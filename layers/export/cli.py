@@ -31,7 +31,7 @@ from layers.export.formats import FORMATS, LANGUAGES, export_map
 from layers.export.request import parse_day
 from layers.viewstate import ViewState
 
-__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_UNAVAILABLE"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_UNAVAILABLE", "build_parser", "main"]
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3

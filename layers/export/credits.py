@@ -20,9 +20,9 @@ from layers.schema import Source
 __all__ = [
     "BASEMAP_LICENCES",
     "Credits",
-    "short_citation",
     "basemap_credits",
     "collect_credits",
+    "short_citation",
 ]
 
 #: Licence statements of the base data, by the prefix of a basemap feature's ``source``.

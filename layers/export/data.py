@@ -30,8 +30,15 @@ from layers.export.request import MapRequest
 from layers.loading import Atlas
 from layers.slicing import slice_atlas
 
-__all__ = ["LAYER_FIELD", "slice_rows", "data_credits", "geojson_document", "geojson_bytes", "write_gpkg",
-           "gpkg_bytes"]
+__all__ = [
+    "LAYER_FIELD",
+    "data_credits",
+    "geojson_bytes",
+    "geojson_document",
+    "gpkg_bytes",
+    "slice_rows",
+    "write_gpkg",
+]
 
 #: Property added to each GeoJSON feature: the id of the atlas layer it comes from.
 LAYER_FIELD = "fef:layer"

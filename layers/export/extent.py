@@ -21,15 +21,15 @@ from layers.export.errors import ExportError
 
 __all__ = [
     "ATLAS_REGION",
-    "Bounds",
-    "clamp_bounds",
-    "Frame",
-    "parse_bounds",
-    "bounds_from_view",
-    "view_for_bounds",
-    "lcc_crs",
-    "fit_frame",
     "DEFAULT_VIEWPORT",
+    "Bounds",
+    "Frame",
+    "bounds_from_view",
+    "clamp_bounds",
+    "fit_frame",
+    "lcc_crs",
+    "parse_bounds",
+    "view_for_bounds",
 ]
 
 #: Size in CSS pixels of the web map a ``ViewState`` centre/zoom is read against.

@@ -14,7 +14,7 @@ from typing import Any
 
 from matplotlib import font_manager, rc_context
 
-__all__ = ["FONT_FAMILIES", "font_families", "missing_fonts", "rc_params", "export_style"]
+__all__ = ["FONT_FAMILIES", "export_style", "font_families", "missing_fonts", "rc_params"]
 
 #: Preferred families, in fallback order.
 FONT_FAMILIES: tuple[str, ...] = ("DejaVu Sans", "Noto Sans CJK JP")

@@ -13,7 +13,7 @@ from layers.loading import Atlas
 from layers.viewstate import ViewState
 from layers.webmap import standalone_html
 
-__all__ = ["web_state", "html_document", "html_bytes"]
+__all__ = ["html_bytes", "html_document", "web_state"]
 
 
 def web_state(req: MapRequest, viewport: tuple[int, int] = DEFAULT_VIEWPORT) -> ViewState:

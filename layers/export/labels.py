@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LabelCandidate", "Placement", "POSITIONS", "place_labels", "KIND_RANK"]
+__all__ = ["KIND_RANK", "POSITIONS", "LabelCandidate", "Placement", "place_labels"]
 
 #: Label priority by feature kind (lower is placed first).
 KIND_RANK: dict[str, int] = {

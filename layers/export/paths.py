@@ -12,7 +12,7 @@ import shapely
 from matplotlib.path import Path
 from pyproj import Transformer
 
-__all__ = ["project", "flat_parts", "to_path", "polygon_path", "line_path", "clip_lonlat"]
+__all__ = ["clip_lonlat", "flat_parts", "line_path", "polygon_path", "project", "to_path"]
 
 
 def project(geom: shapely.Geometry, fwd: Transformer) -> shapely.Geometry:

@@ -33,10 +33,10 @@ from layers.dates import from_day, to_day
 from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers
 from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar
 from layers.export.credits import Credits, collect_credits
-from layers.export.extent import ATLAS_REGION, Frame, fit_frame
+from layers.export.extent import ATLAS_REGION, fit_frame
 from layers.export.fonts import export_style
 from layers.export.labels import LabelCandidate, Placement, place_labels
-from layers.export.layout import Layout, make_layout, type_scale
+from layers.export.layout import make_layout, type_scale
 from layers.export.legend import LegendDrawn, draw_legend
 from layers.export.request import MapRequest, PageSize
 from layers.export.river_labels import river_label_specs

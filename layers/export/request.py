@@ -18,17 +18,17 @@ from layers.loading import Atlas
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
 __all__ = [
+    "DEFAULT_TITLE",
+    "MAX_DPI",
+    "OVERVIEW_BOUNDS",
+    "PAPER_MM",
     "MapRequest",
     "PageSize",
-    "PAPER_MM",
-    "MAX_DPI",
-    "DEFAULT_TITLE",
-    "OVERVIEW_BOUNDS",
-    "parse_day",
     "check_layers",
-    "request_from_state",
     "page_size",
+    "parse_day",
     "parse_size",
+    "request_from_state",
 ]
 
 MAX_DPI = 300

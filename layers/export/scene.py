@@ -27,7 +27,7 @@ from layers.loading import Atlas
 from layers.schema import LayerSpec, Style
 from layers.styling import legend_entries, style_for
 
-__all__ = ["SceneFeature", "LegendRow", "Scene", "build_scene", "label_text"]
+__all__ = ["LegendRow", "Scene", "SceneFeature", "build_scene", "label_text"]
 
 
 @dataclass
@@ -291,7 +291,7 @@ def build_scene(
             scene.features.append(
                 SceneFeature(
                     layer=lid, fid=str(props["id"]), kind=kind, start=int(gdf["start_day"].iat[i]),
-                    end=OPEN_END if end >= OPEN_END else end,
+                    end=min(OPEN_END, end),
                     style=style_for(layer.spec, props), legend_row=_legend_row(layer.spec, props),
                     area=area, line=line, points=pts,
                     label=label_text(props, label_lang) if has_label else None,

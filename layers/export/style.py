@@ -10,7 +10,7 @@ from typing import Any
 
 from layers.schema import Style
 
-__all__ = ["PX_TO_PT", "rgba", "line_width", "dashes", "marker_size", "patch_kwargs", "line_kwargs"]
+__all__ = ["PX_TO_PT", "dashes", "line_kwargs", "line_width", "marker_size", "patch_kwargs", "rgba"]
 
 PX_TO_PT = 0.75
 

@@ -9,7 +9,7 @@ from matplotlib.textpath import TextToPath
 
 from layers.export.fonts import font_families
 
-__all__ = ["text_width_pt", "fit_text", "wrap_text"]
+__all__ = ["fit_text", "text_width_pt", "wrap_text"]
 
 _TEXT_TO_PATH = TextToPath()
 

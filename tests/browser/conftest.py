@@ -25,9 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from layers import load_atlas  # noqa: E402
-
-from fefpage import (  # noqa: E402
+from fefpage import (
     ARTIFACTS,
     AppServer,
     DataSet,
@@ -36,6 +34,8 @@ from fefpage import (  # noqa: E402
     launch_browser,
     open_app,
 )
+
+from layers import load_atlas
 
 _CHOSEN: list[str] = []
 

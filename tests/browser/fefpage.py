@@ -31,11 +31,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from layers import load_atlas  # noqa: E402
-from layers.dates import day_to_iso, from_day, to_day  # noqa: E402
-from layers.loading import Atlas  # noqa: E402
-from layers.slicing import change_days  # noqa: E402
-from layers.viewstate import ATLAS_END, ATLAS_START  # noqa: E402
+from layers import load_atlas
+from layers.dates import day_to_iso, from_day, to_day
+from layers.loading import Atlas
+from layers.slicing import change_days
+from layers.viewstate import ATLAS_END, ATLAS_START
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 TEST_DATA = REPO_ROOT / "tests" / "data" / "geodata"
@@ -232,7 +232,7 @@ class AppServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.died: tuple[int | None, str] | None = None
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> AppServer:
         env = dict(os.environ)
         if self.data_dir is not None:
             env["FEF_DATA_DIR"] = str(self.data_dir)

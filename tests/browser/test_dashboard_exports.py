@@ -9,9 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from fefpage import DataSet, app_query, open_app
+from PIL import Image
 
 pytestmark = pytest.mark.browser
 
