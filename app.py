@@ -20,6 +20,7 @@ from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.export import ExportError, ExportUnavailable, export_map
 from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
+from layers.search import SearchHit, SearchIndex, fold
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -38,6 +39,12 @@ st.set_page_config(page_title="Far East Frontiers 1918–1945", layout="wide")
 def get_atlas():
     """Load and validate the atlas once per server process."""
     return load_atlas()
+
+
+@st.cache_resource
+def get_search_index() -> SearchIndex:
+    """Name index of every feature, built once per server process."""
+    return SearchIndex(get_atlas())
 
 
 @st.cache_resource
@@ -96,6 +103,21 @@ def _on_event() -> None:
         ss.date_nonce += 1
 
 
+def _on_found(hit: SearchHit) -> None:
+    """Fly the map to a search result and show it on a day it existed."""
+    camp = atlas.campaigns.get(ss.view.campaign)
+    update: dict = {"date": hit.date}
+    if camp and not dt.date.fromisoformat(camp.start) <= hit.date < dt.date.fromisoformat(camp.end):
+        update["campaign"] = hit.campaign if hit.campaign in atlas.campaigns else "overview"
+    where = hit.view()
+    if where:
+        update |= {"center": where[0], "zoom": where[1]}
+        ss.view_nonce += 1
+    ss[f"show_{hit.layer_id}"] = True
+    ss.view = ss.view.model_copy(update=update)
+    ss.date_nonce += 1
+
+
 def _take_map_report(value: object) -> bool:
     """Adopt the date and view the map component reported, once per report.
 
@@ -136,6 +158,17 @@ with st.sidebar:
         st.caption(label)
         for lid in ids:
             st.checkbox(atlas.layers[lid].spec.title, key=f"show_{lid}", help=atlas.layers[lid].spec.description)
+    st.header("Find")
+    query = st.text_input("Place, unit or event, in any spelling", key="find_q", max_chars=100,
+                          placeholder="e.g. Changkufeng, Hsinking, Номонхан")
+    if query.strip():
+        hits = get_search_index().search(query, day=view.date, limit=8)
+        for i, hit in enumerate(hits):
+            alias = f" ({hit.matched})" if fold(hit.matched) not in fold(hit.name) else ""
+            st.button(md_escape(f"{hit.name}{alias} · {hit.layer_title} · {hit.dates}"), key=f"find_hit_{i}",
+                      on_click=_on_found, args=(hit,), width="stretch")
+        if not hits:
+            st.caption("Nothing of that name; try another spelling.")
     st.header("Go to")
     ss.goto_date = view.date
     st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",

@@ -15,6 +15,7 @@ within the atlas range.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -44,6 +45,8 @@ _PLACE_KINDS = {
     "island", "river_island", "river_point", "boundary_point", "place",
 }
 _KIND_RANK = {"event": 2}
+_POINT_ZOOM = {"capital": 8, "city": 9, "port": 10, "town": 10, "village": 11, "settlement": 11, "hill": 12,
+               "lake": 11, "island": 10, "unit": 11}
 
 
 def fold(text: str) -> str:
@@ -116,6 +119,20 @@ class SearchHit:
     def date(self) -> dt.date:
         """:attr:`day` as a date."""
         return dt.date(1970, 1, 1) + dt.timedelta(days=self.day)
+
+    def view(self) -> tuple[tuple[float, float], int] | None:
+        """Centre ``(lat, lon)`` and web-map zoom that show the feature, or ``None``.
+
+        A point gets the zoom at which its kind is labelled (a hill closer than a city);
+        a line or area the zoom at which its bounds fill roughly the map.
+        """
+        if self.center is None or self.bounds is None:
+            return None
+        (s, w), (n, e) = self.bounds
+        span = max(n - s, (e - w) * math.cos(math.radians((n + s) / 2)))
+        if span < 1e-6:
+            return self.center, _POINT_ZOOM.get(self.kind, 10)
+        return self.center, int(min(12, max(4, math.floor(math.log2(360 / span)) - 1)))
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,12 @@ def test_fold():
     assert fold("Zaozërnaya – Хасан") == "zaozernaya khasan"
     assert fold("Lüshun") == "lushun"
     assert fold("ノモンハン") == "nomonhan"
+
+
+def test_view_zooms_to_the_feature(index):
+    hill = index.search("Changkufeng")[0].view()
+    city = index.search("Harbin")[0].view()
+    assert hill is not None and city is not None
+    assert hill[1] > city[1] >= 8
+    area = next(h for h in index.search("Manchukuo", limit=10) if h.kind == "territory").view()
+    assert area is not None and 4 <= area[1] <= 6
