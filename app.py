@@ -9,6 +9,7 @@ reloading it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from layers.dates import to_day
 from layers.export import ExportError, ExportUnavailable, export_map
 from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
 from layers.search import SearchHit, SearchIndex, fold
+from layers.timeline import SELECTION, timeline_chart, timeline_frame
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -45,6 +47,12 @@ def get_atlas():
 def get_search_index() -> SearchIndex:
     """Name index of every feature, built once per server process."""
     return SearchIndex(get_atlas())
+
+
+@st.cache_resource
+def get_timeline_frame():
+    """The chronology as a timeline table, built once per server process."""
+    return timeline_frame(get_atlas())
 
 
 @st.cache_resource
@@ -116,6 +124,17 @@ def _on_found(hit: SearchHit) -> None:
     ss[f"show_{hit.layer_id}"] = True
     ss.view = ss.view.model_copy(update=update)
     ss.date_nonce += 1
+
+
+def _on_timeline(key: str) -> None:
+    """A click on a timeline event: the map goes to its date and place."""
+    picked = ss.get(key)
+    rows = (picked.selection.get(SELECTION) if picked else None) or [{}]
+    chosen = rows[0].get("id")
+    if chosen:
+        hit = get_search_index().hit_for(str(chosen), day=ss.view.date)
+        if hit is not None:
+            _on_found(hit)
 
 
 def _take_map_report(value: object) -> bool:
@@ -213,6 +232,18 @@ value = fef_map(
 )
 if _take_map_report(value):
     view = ss.view
+
+# ---- timeline of events (click one: the map goes to it) ----
+if st.toggle("Timeline of events", value=True, key="show_timeline"):
+    span = atlas.campaigns.get(view.campaign)
+    t_lo = dt.date.fromisoformat(span.start) if span else ATLAS_START
+    t_hi = dt.date.fromisoformat(span.end) if span else ATLAS_END
+    tl_key = f"timeline_{view.campaign}"
+    st.altair_chart(
+        timeline_chart(get_timeline_frame(), view.date, start=t_lo, end=t_hi),
+        on_select=functools.partial(_on_timeline, tl_key), selection_mode=SELECTION, key=tl_key, width="stretch",
+    )
+    st.caption("Click an event to move the map to it; scroll to zoom, drag to pan, double-click to clear.")
 st.query_params.from_dict(view.to_query())
 
 # ---- exports (layers.export) ----

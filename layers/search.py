@@ -266,6 +266,27 @@ class SearchIndex:
                                  self._span(h), h.name))
         return hits[: max(0, limit)]
 
+    def hit_for(self, feature_id: str, *, day: int | dt.date | None = None) -> SearchHit | None:
+        """The hit for one feature by id (where and when to show it), as if searched.
+
+        Parameters
+        ----------
+        feature_id : str
+        day : int or datetime.date, optional
+            The date the map shows (kept when the feature existed then).
+
+        Returns
+        -------
+        SearchHit or None
+            ``None`` for an unknown id.
+        """
+        where = self._places.get(feature_id)
+        if where is None:
+            return None
+        current = to_day(day) if isinstance(day, dt.date) else day
+        props = self._atlas.layers[where[0]].gdf["properties"].iloc[where[1]]
+        return self._hit(where[0], where[1], 100.0, str(props["name"]), current)
+
     def _span(self, hit: SearchHit) -> int:
         row = self._atlas.layers[hit.layer_id].gdf
         i = self._places[hit.feature_id][1]

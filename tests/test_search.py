@@ -111,3 +111,9 @@ def test_view_zooms_to_the_feature(index):
     assert hill[1] > city[1] >= 8
     area = next(h for h in index.search("Manchukuo", limit=10) if h.kind == "territory").view()
     assert area is not None and 4 <= area[1] <= 6
+
+
+def test_hit_for_an_id(index, atlas):
+    hit = index.hit_for("kh_battle", day=dt.date(1920, 1, 1))
+    assert hit is not None and hit.date.year == 1938 and hit.center is not None
+    assert index.hit_for("no_such_feature") is None

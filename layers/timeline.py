@@ -1,0 +1,123 @@
+"""The events timeline: chronology events as marks by campaign, the map date as a rule.
+
+The chart is Vega-Lite (through Altair, which Streamlit bundles, so it works offline). This
+module builds the table and the chart; the app only shows it and reads the clicked event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from layers.dates import OPEN_END, from_day, to_day
+from layers.loading import Atlas
+from layers.popups import date_range_text
+
+__all__ = ["CAMPAIGN_TITLES", "SELECTION", "campaign_title", "timeline_chart", "timeline_frame"]
+
+#: Name of the chart's click selection (the app reads ``selection[SELECTION]``).
+SELECTION = "event"
+#: Titles of chronology groups that are not campaign presets.
+CAMPAIGN_TITLES = {
+    "background": "Background and diplomacy",
+    "manchukuo": "Manchukuo",
+    "border_conflicts": "Border conflicts 1932–1941",
+}
+
+
+def campaign_title(atlas: Atlas, campaign: str | None) -> str:
+    """A campaign id in words (``lake_khasan`` → "Lake Khasan 1938")."""
+    if not campaign:
+        return "Other"
+    if campaign in atlas.campaigns:
+        return atlas.campaigns[campaign].title
+    return CAMPAIGN_TITLES.get(campaign, campaign.replace("_", " ").capitalize())
+
+
+def timeline_frame(atlas: Atlas, layer_id: str = "chronology") -> pd.DataFrame:
+    """One row per chronology event.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``name``, ``group`` (campaign in words), ``start`` and ``end``
+        (``datetime64``; ``end`` is the last day, inclusive), ``day`` (int day number of the
+        start) and ``dates`` (in words), sorted by start.
+    """
+    cols = ["id", "name", "group", "start", "end", "day", "dates"]
+    layer = atlas.layers.get(layer_id)
+    if layer is None:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in layer.gdf.itertuples():
+        props = r.properties
+        last = min(int(r.end_day), to_day(dt.date(1950, 12, 31))) - 1 if r.end_day < OPEN_END else int(r.start_day)
+        rows.append({
+            "id": props["id"], "name": props["name"], "group": campaign_title(atlas, props.get("campaign")),
+            "start": pd.Timestamp(from_day(int(r.start_day))), "end": pd.Timestamp(from_day(max(last, int(r.start_day)))),
+            "day": int(r.start_day), "dates": date_range_text(props),
+        })
+    return pd.DataFrame(rows, columns=cols).sort_values("day", kind="stable").reset_index(drop=True)
+
+
+def timeline_chart(
+    frame: pd.DataFrame,
+    map_date: dt.date,
+    *,
+    start: dt.date,
+    end: dt.date,
+    width: int | str = "container",
+) -> alt.LayerChart:
+    """The timeline chart.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`timeline_frame`.
+    map_date : datetime.date
+        Drawn as a vertical rule.
+    start, end : datetime.date
+        The visible range (a campaign's own range, or the whole atlas); the chart can be
+        zoomed and panned with the mouse wheel and by dragging.
+    width : int or "container"
+
+    Returns
+    -------
+    altair.LayerChart
+        Click an event mark to select it (selection :data:`SELECTION`, field ``id``).
+    """
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    shown = frame[(frame["end"] >= lo) & (frame["start"] <= hi)]
+    pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
+    zoom = alt.selection_interval(bind="scales", encodings=["x"])
+    x = alt.X("start:T", title=None, scale=alt.Scale(domain=[lo.isoformat(), hi.isoformat()]),
+              axis=alt.Axis(format="%d %b %Y" if (hi - lo).days < 800 else "%Y", labelOverlap=True))
+    y = alt.Y("group:N", title=None, sort=list(dict.fromkeys(shown["group"])),
+              axis=alt.Axis(labelLimit=220))
+    tooltip = [alt.Tooltip("name:N", title="Event"), alt.Tooltip("dates:N", title="When"),
+               alt.Tooltip("group:N", title="Campaign")]
+    spans = alt.Chart(shown).mark_rule(strokeWidth=5, opacity=0.35).encode(x=x, x2="end:T", y=y, color=_colour())
+    marks = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=90, opacity=0.9)
+        .encode(x=x, y=y, color=_colour(), tooltip=tooltip,
+                shape=alt.Shape("group:N", legend=None),
+                size=alt.condition(pick, alt.value(180), alt.value(80)))
+        .add_params(pick, zoom)
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(map_date)], "label": [f"Map: {map_date:%d %b %Y}"]}))
+        .mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Map date")])
+    )
+    rows = max(1, shown["group"].nunique())
+    return alt.layer(spans, marks, rule).properties(width=width, height=40 + 26 * rows)
+
+
+def _colour() -> Any:
+    # Okabe–Ito: distinguishable with the common colour-vision deficiencies
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+    return alt.Color("group:N", legend=None, scale=alt.Scale(range=palette))
