@@ -20,7 +20,14 @@ from layers import load_atlas
 from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.export import ExportError, ExportUnavailable, export_map
-from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
+from layers.panels import (
+    corrections_table,
+    events_between,
+    figures_table,
+    plural,
+    search_events,
+    visible_features,
+)
 from layers.search import SearchHit, SearchIndex, fold
 from layers.timeline import SELECTION, timeline_chart, timeline_frame
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
@@ -103,12 +110,14 @@ def _on_goto() -> None:
 
 
 def _on_event() -> None:
+    """An event picked in the chronology panel: the map goes to its date and place."""
     pick = ss.event_pick
     ss.event_pick = None
-    if pick is not None and pick < len(ss.get("event_days", [])):
-        day = dt.date(1970, 1, 1) + dt.timedelta(days=int(ss.event_days[pick]))
-        ss.view = ss.view.model_copy(update={"date": min(max(day, ATLAS_START), ATLAS_END)})
-        ss.date_nonce += 1
+    ids = ss.get("event_ids", [])
+    if pick is not None and pick < len(ids):
+        hit = get_search_index().hit_for(ids[pick], day=ss.view.date)
+        if hit is not None:
+            _on_found(hit)
 
 
 def _on_found(hit: SearchHit) -> None:
@@ -304,16 +313,36 @@ with st.expander("Export this map", expanded=False):
 
 # ---- panels ----
 st.subheader(f"On the map on {view.date.day} {view.date:%B %Y}")
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 with left:
     table = visible_features(atlas, view.date, visible)
-    st.markdown(f"**{len(table)} features** in {len(visible)} layers.")
-    st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", height=320)
+    drawn = int(table["drawn"].sum())
+    unplaced = len(table) - drawn
+    st.markdown(
+        f"**{plural(drawn, 'feature')} on the map** in {plural(len(visible), 'layer')}"
+        + (f"; {plural(unplaced, 'event')} without a place, listed only." if unplaced else ".")
+    )
+    st.dataframe(
+        table.drop(columns=["id"]), hide_index=True, width="stretch", height=320,
+        column_order=["name", "dates", "layer", "kind", "certainty", "sources", "drawn"],
+        column_config={"name": st.column_config.TextColumn("Name", width="medium"),
+                       "dates": "Dates", "layer": "Layer", "kind": "Kind", "certainty": "Geometry",
+                       "sources": "Sources", "drawn": st.column_config.CheckboxColumn("On map", width="small")},
+    )
 with right:
     figs = figures_table(atlas, view.date, visible)
-    st.markdown("**Figures** (one row per source; sources often disagree)")
+    st.markdown("**Figures**, one row per source: where sources disagree, their numbers stand side by side")
     if len(figs):
-        st.dataframe(figs, hide_index=True, width="stretch", height=320)
+        st.dataframe(
+            figs, hide_index=True, width="stretch", height=320,
+            column_order=["figure", "value", "source", "feature", "sources_disagree", "note"],
+            column_config={"figure": st.column_config.TextColumn("Figure", width="medium"),
+                           "value": st.column_config.TextColumn("Value", width="small"),
+                           "source": st.column_config.TextColumn("Source", width="small"),
+                           "feature": "Feature", "sources_disagree": st.column_config.CheckboxColumn(
+                               "Disagree", width="small", help="sources give different numbers"),
+                           "note": "Note"},
+        )
     else:
         st.caption("No figures for the features on the map at this date.")
 
@@ -322,20 +351,24 @@ with exp:
     if exp.open:  # lazy: sent and rendered only once opened (cold load -0.23 s)
         c1, c2 = st.columns([2, 1])
         query = c1.text_input("Search events", max_chars=100, placeholder="e.g. ceasefire, Khabarovsk, landing")
-        camp_ids = [""] + sorted({c for c in events_between(atlas, -10**7, 10**7)["campaign"] if c})
-        camp_pick = c2.selectbox("Campaign", camp_ids, format_func=lambda c: "All" if not c else
-                                 (atlas.campaigns[c].title if c in atlas.campaigns else c.replace("_", " ")))
+        all_events = events_between(atlas, -10**7, 10**7)
+        titles = dict(zip(all_events["campaign_id"], all_events["campaign"], strict=True))
+        camp_ids = [""] + sorted(c for c in titles if c)
+        camp_pick = c2.selectbox("Campaign", camp_ids, format_func=lambda c: titles.get(c) or "All")
         found = search_events(atlas, query, camp_pick or None)
         day = to_day(view.date)
         if len(found):
             nearest = int((found["day"] - day).abs().idxmin())
-            ss.event_days = found["day"].tolist()
+            ss.event_ids = found["id"].tolist()
             labels = (found["date"] + ": " + found["name"]).tolist()
             st.selectbox(
-                f"Jump to one of {len(found)} events (the map moves to its date)", [None, *range(len(found))],
+                f"Jump to {'the event' if len(found) == 1 else f'one of {len(found)} events'} "
+                "(the map moves to its date and place)", [None, *range(len(found))],
                 key="event_pick", on_change=_on_event, format_func=lambda i: labels[i] if i is not None and i < len(labels) else "—",
             )
-            st.dataframe(found.drop(columns=["day"]), hide_index=True, width="stretch", height=300)
+            st.dataframe(found.drop(columns=["day", "campaign_id", "id"]), hide_index=True, width="stretch", height=300,
+                         column_config={"date": "Date", "name": "Event", "campaign": "Campaign",
+                                        "description": "What happened", "sources": "Sources"})
             st.caption(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
         else:
             st.caption("No event matches.")
@@ -346,9 +379,13 @@ with exp:
 exp = st.expander("Sources of the layers shown", key="exp_sources", on_change="rerun")
 with exp:
     if exp.open:
-        keys = sorted({k for lid in visible for ks in atlas.layers[lid].gdf["sources"] for k in ks})
-        st.dataframe({"key": keys, "citation": [atlas.bibliography.cite(k) for k in keys]},
-                     hide_index=True, width="stretch")
+        keys = sorted({k for lid in visible for ks in atlas.layers[lid].gdf["sources"] for k in ks},
+                      key=lambda k: atlas.bibliography.short(k).lower())
+        st.dataframe({"source": [atlas.bibliography.short(k) for k in keys],
+                      "citation": [atlas.bibliography.cite(k) for k in keys]},
+                     hide_index=True, width="stretch",
+                     column_config={"source": st.column_config.TextColumn("Source", width="medium"),
+                                    "citation": "Full citation"})
         st.caption(
             "Base map: Natural Earth (public domain) and GSHHG rivers (LGPL-3.0), built by "
             "scripts/build_basemap.py. Layer data licences are listed in geodata/README.md."

@@ -15,32 +15,46 @@ from layers.dates import to_day
 from layers.loading import Atlas, Layer
 from layers.popups import date_range_text, figures_by_label, format_figure
 from layers.slicing import mask_at
+from layers.timeline import campaign_title
 
-__all__ = ["corrections_table", "events_between", "figures_table", "search_events", "visible_features"]
+__all__ = ["corrections_table", "events_between", "figures_table", "plural", "search_events", "visible_features"]
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 feature``, ``2 features``, ``0 events`` (``words`` for irregular plurals)."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def _on_map(
-    atlas: Atlas, day: dt.date | int, layer_ids: Iterable[str]
+    atlas: Atlas, day: dt.date | int, layer_ids: Iterable[str], *, with_geometry: bool = False
 ) -> Iterator[tuple[Layer, dict[str, Any]]]:
-    """``(layer, properties)`` of every feature on the map on ``day`` in ``layer_ids``."""
+    """``(layer, properties)`` of every feature that exists on ``day`` in ``layer_ids``.
+
+    With ``with_geometry`` the properties get a ``_drawn`` flag: whether the feature has a
+    geometry, i.e. whether the map draws it (events without a place are only listed).
+    """
     d = day if isinstance(day, int) else to_day(day)
     for lid in layer_ids:
         layer = atlas.layers.get(lid)
         if layer is not None:
-            for props in layer.gdf[mask_at(layer.gdf, d)]["properties"]:
-                yield layer, props
+            rows = layer.gdf[mask_at(layer.gdf, d)]
+            for props, geom in zip(rows["properties"], rows.geometry, strict=True):
+                yield layer, ({**props, "_drawn": geom is not None} if with_geometry else props)
 
 
 def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """One row per feature on the map on ``day`` in the given layers.
 
     Columns: ``layer``, ``id``, ``name``, ``kind``, ``dates``, ``certainty``, ``sources``
-    (short citations; the full ones are in the popups and :meth:`Bibliography.cite`).
+    (short citations; the full ones are in the popups and :meth:`Bibliography.cite`) and
+    ``drawn`` (whether the map draws it: events without a place are listed, not drawn, so
+    the map's count is the number of ``drawn`` rows).
     """
     rows = []
-    for layer, props in _on_map(atlas, day, layer_ids):
+    for layer, props in _on_map(atlas, day, layer_ids, with_geometry=True):
         rows.append(
             {
+                "drawn": props["_drawn"],
                 "layer": layer.spec.title,
                 "id": props["id"],
                 "name": props["name"],
@@ -50,7 +64,7 @@ def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tu
                 "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
             }
         )
-    return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources"])
+    return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources", "drawn"])
 
 
 def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -79,10 +93,11 @@ def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple
 def events_between(atlas: Atlas, start: dt.date | int, end: dt.date | int, layer_id: str = "chronology") -> pd.DataFrame:
     """Chronology events starting in ``[start, end]``, sorted by date.
 
-    Columns: ``day``, ``date``, ``name``, ``campaign``, ``description``, ``sources``.
+    Columns: ``day``, ``date``, ``name``, ``campaign`` (in words), ``description``,
+    ``sources`` (full citations), ``campaign_id`` and ``id``.
     """
     layer = atlas.layers.get(layer_id)
-    cols = ["day", "date", "name", "campaign", "description", "sources"]
+    cols = ["day", "date", "name", "campaign", "description", "sources", "campaign_id", "id"]
     if layer is None:
         return pd.DataFrame(columns=cols)
     s = start if isinstance(start, int) else to_day(start)
@@ -93,9 +108,11 @@ def events_between(atlas: Atlas, start: dt.date | int, end: dt.date | int, layer
             "day": int(r.start_day),
             "date": date_range_text(r.properties),
             "name": r.properties["name"],
-            "campaign": r.properties.get("campaign") or "",
+            "campaign": campaign_title(atlas, r.properties.get("campaign")),
             "description": r.properties["description"],
             "sources": " | ".join(atlas.bibliography.cite(k) for k in r.properties["sources"]),
+            "campaign_id": r.properties.get("campaign") or "",
+            "id": r.properties["id"],
         }
         for r in gdf.itertuples()
     ]
@@ -124,7 +141,7 @@ def search_events(
     """
     events = events_between(atlas, -10**7, 10**7, layer_id)
     if campaign:
-        events = events[events["campaign"] == campaign]
+        events = events[events["campaign_id"] == campaign]
     words = [w for w in text.lower().split() if w][:10]
     if words:
         hay = (events["name"] + " " + events["description"]).str.lower()
