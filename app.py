@@ -80,8 +80,9 @@ if "view" not in ss:
         layers=tuple(l for l, s in atlas.specs.items() if s.default_visible and l in atlas.layers),
         campaign="overview",
     )
+    # every value of a repeated parameter, so the view state can say which one it used
     state, problems = ViewState.from_query(
-        dict(st.query_params.to_dict()), known_layers=list(atlas.layers),
+        {k: st.query_params.get_all(k) for k in st.query_params}, known_layers=list(atlas.layers),
         known_campaigns=list(atlas.campaigns), default=default,
     )
     ss.view, ss.url_problems = state, problems

@@ -9,6 +9,7 @@ The browser only filters by day and draws; it never builds HTML from data.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from pathlib import Path
@@ -79,7 +80,7 @@ def arrowhead(line: LineString, size_deg: float | None = None) -> Polygon:
     ux, uy = dx / n, dy / n
     if size_deg is None:
         total = sum(
-            math.hypot((b[0] - a[0]) * k, b[1] - a[1]) for a, b in zip(coords[:-1], coords[1:])
+            math.hypot((b[0] - a[0]) * k, b[1] - a[1]) for a, b in itertools.pairwise(coords)
         )
         size_deg = min(0.6, max(0.02, total / 5))
     half = size_deg * 0.45

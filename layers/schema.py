@@ -131,11 +131,12 @@ class FeatureProperties(BaseModel):
 
     @model_validator(mode="after")
     def _order_and_extras(self) -> FeatureProperties:
-        if self.end_date is not None:
-            if parse_date(self.start_date).start_day >= parse_date(self.end_date).end_day:
-                raise ValueError(
-                    f"start_date {self.start_date} is not before end_date {self.end_date}"
-                )
+        if self.end_date is not None and (
+            parse_date(self.start_date).start_day >= parse_date(self.end_date).end_day
+        ):
+            raise ValueError(
+                f"start_date {self.start_date} is not before end_date {self.end_date}"
+            )
         for key, value in (self.model_extra or {}).items():
             if not _EXTRA_KEY.match(key):
                 raise ValueError(f"property key {key!r} is not allowed (use a-z, 0-9, _ and :)")

@@ -8,6 +8,7 @@ URL parameters never raise: each is reported and replaced by its default.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -15,12 +16,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from layers.dates import DateError, parse_date
 
-__all__ = ["ATLAS_END", "ATLAS_START", "BASEMAPS", "MAX_PARAM_LEN", "ViewState"]
+__all__ = ["ATLAS_END", "ATLAS_START", "BASEMAPS", "MAX_PARAM_LEN", "MAX_PROBLEMS", "PARAMS", "ViewState"]
 
 ATLAS_START = dt.date(1918, 1, 1)
 ATLAS_END = dt.date(1945, 9, 2)
 BASEMAPS = ("offline", "osm", "topo")
 MAX_PARAM_LEN = 2000
+#: At most this many problems are reported (a link with hundreds of bad parameters says so once).
+MAX_PROBLEMS = 8
+#: The parameters a link may carry; others are reported and ignored.
+PARAMS = ("date", "campaign", "layers", "view", "basemap")
+#: Parameters Streamlit itself reads (embedding options); never reported.
+_STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
 Basemap = Literal["offline", "osm", "topo"]
 
@@ -92,7 +99,8 @@ class ViewState(BaseModel):
         Parameters
         ----------
         params : mapping
-            Query parameters (a value may be a list; the last item counts).
+            Query parameters (a value may be a list, as from repeated parameters: the last
+            item counts, and differing repeats are reported).
         known_layers, known_campaigns : iterable of str
         default : ViewState
             Used for anything missing or bad.
@@ -106,17 +114,28 @@ class ViewState(BaseModel):
         problems: list[str] = []
         layers_known = list(known_layers)
         camps = set(known_campaigns)
+        unknown_names = [str(k) for k in params if k not in PARAMS and k not in _STREAMLIT_PARAMS]
+        if unknown_names:
+            problems.append(
+                "URL parameters not used by the atlas were ignored: "
+                + ", ".join(_clip(k, 30) for k in unknown_names[:5])
+                + (f" (and {len(unknown_names) - 5} more)" if len(unknown_names) > 5 else "")
+            )
 
         def get(name: str) -> str | None:
             v = params.get(name)
-            if isinstance(v, list):
-                v = v[-1] if v else None
+            if isinstance(v, (list, tuple)):
+                given = [x for x in v if x is not None]
+                if len({str(x) for x in given}) > 1:
+                    problems.append(f"URL parameter '{name}' is given {len(given)} times; the last one counts")
+                v = given[-1] if given else None
             if v is None:
                 return None
+            v = str(v)
             if len(v) > MAX_PARAM_LEN:
-                problems.append(f"URL parameter '{name}' is too long; ignored")
+                problems.append(f"URL parameter '{name}' is too long ({len(v)} characters); ignored")
                 return None
-            return str(v)
+            return v
 
         values = default.model_dump()
         raw = get("date")
@@ -137,8 +156,10 @@ class ViewState(BaseModel):
             else:
                 problems.append(f"URL parameter 'campaign' ({_clip(raw)}) is not a known campaign")
         raw = get("layers")
-        if raw is not None:
-            asked = [x for x in raw.split(",") if x]
+        if raw is not None and not raw.strip(", "):
+            problems.append("URL parameter 'layers' names no layer; showing the default layers")
+        elif raw is not None:
+            asked = [x.strip() for x in raw.split(",") if x.strip()]
             unknown = [x for x in asked if x not in layers_known]
             if unknown:
                 problems.append(
@@ -146,23 +167,30 @@ class ViewState(BaseModel):
                 )
             known = tuple(x for x in layers_known if x in asked)
             # a link that names only unknown layers keeps the default layers, not an empty map
-            values["layers"] = known if known or not asked else default.layers
+            values["layers"] = known or default.layers
         raw = get("view")
         if raw is not None:
             try:
                 lat_s, lon_s, z_s = raw.split(",")
                 lat, lon, z = float(lat_s), float(lon_s), int(z_s)
+                if not (math.isfinite(lat) and math.isfinite(lon)):
+                    raise ValueError
                 if not (-90 <= lat <= 90 and -180 <= lon <= 360 and 2 <= z <= 18):
                     raise ValueError
                 values["center"], values["zoom"] = (lat, lon), z
             except ValueError:
-                problems.append(f"URL parameter 'view' ({_clip(raw)}) must be 'lat,lon,zoom'")
+                problems.append(
+                    f"URL parameter 'view' ({_clip(raw)}) must be 'lat,lon,zoom' "
+                    "(latitude −90…90, longitude −180…360, zoom 2…18)"
+                )
         raw = get("basemap")
         if raw is not None:
             if raw in BASEMAPS:
                 values["basemap"] = raw
             else:
                 problems.append(f"URL parameter 'basemap' ({_clip(raw)}) must be one of {', '.join(BASEMAPS)}")
+        if len(problems) > MAX_PROBLEMS:
+            problems = [*problems[: MAX_PROBLEMS - 1], f"… and {len(problems) - MAX_PROBLEMS + 1} more URL problems"]
         return cls(**values), problems
 
 

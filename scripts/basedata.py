@@ -18,6 +18,7 @@ This module is build-time only: nothing in the shipped app imports it.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import os
 import subprocess
@@ -362,7 +363,7 @@ def node_network(lines: Sequence[LineString], snap_deg: float = 0.01) -> list[Li
     for i, g in enumerate(lines):
         marks = sorted(c for c in cuts[i] if 0 < c < g.length)
         bounds = [0.0] + marks + [g.length]
-        pieces = [shapely.ops.substring(g, a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b - a > 1e-9]
+        pieces = [shapely.ops.substring(g, a, b) for a, b in itertools.pairwise(bounds) if b - a > 1e-9]
         if heads[i] is not None:
             pieces[0] = LineString([heads[i], *pieces[0].coords])
         if tails[i] is not None:
@@ -433,7 +434,7 @@ def river_path(rivers: Sequence[LineString], anchors: Sequence[tuple[float, floa
                 bridge(k, keys[j])
     tree = shapely.STRtree(list(rivers))
     used: set[int] = set()
-    for p, q in zip(anchors[:-1], anchors[1:]):
+    for p, q in itertools.pairwise(anchors):
         i, j = int(tree.nearest(Point(p))), int(tree.nearest(Point(q)))
         used.update((i, j))
         if i == j:

@@ -227,7 +227,7 @@ class Traffic:
             try:
                 s = req.sizes()
                 total += int(s.get("responseBodySize", 0)) + int(s.get("responseHeadersSize", 0))
-            except Exception:  # noqa: BLE001 - a request whose sizes are gone counts as 0
+            except Exception:  # noqa: BLE001, S110 - a request whose sizes are gone counts as 0
                 pass
         return total
 
@@ -272,7 +272,7 @@ class Driver:
                 try:
                     fr.evaluate(js)
                     return
-                except Exception:  # noqa: BLE001 - replaced while waiting: try the new one
+                except Exception:  # noqa: BLE001, S110 - replaced while waiting: try the new one
                     pass
             page.wait_for_timeout(50)
         raise TimeoutError("the page never became idle")
@@ -329,7 +329,7 @@ class NaiveDriver(Driver):
             if "st_folium" in fr.url:
                 try:
                     ids = fr.evaluate(NAIVE_IDS_JS)
-                except Exception:  # noqa: BLE001 - the frame is being replaced
+                except Exception:  # noqa: BLE001, S112 - the frame is being replaced
                     continue
                 if ids is not None:
                     return set(ids)

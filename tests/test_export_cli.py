@@ -60,7 +60,7 @@ output = "{(tmp_path / 'anim.gif').as_posix()}"
 """,
         encoding="utf-8",
     )
-    code, stdout, err = run(capsys, "--batch", str(batch))
+    code, _stdout, err = run(capsys, "--batch", str(batch))
     assert code == 0, err
     assert (tmp_path / "a_1939-08-20.png").exists()
     assert Image.open(tmp_path / "anim.gif").n_frames == 4
@@ -93,7 +93,7 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch, args, m
         code = main([*args, *DATA])
     except SystemExit as exc:  # argparse errors
         code = exc.code
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == EXIT_BAD_INPUT
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1, err
@@ -114,7 +114,7 @@ def test_module_entry_point_exits_2_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "layers.export", "--format", "png", "--layers", "nope", "-o", str(tmp_path / "x.png"),
          *DATA],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        check=False, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

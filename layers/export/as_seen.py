@@ -68,6 +68,8 @@ def as_seen_png(
             page_path = Path(tmp) / "map.html"
             page_path.write_text(html, encoding="utf-8")
             with offline_page(viewport=size, scale=scale) as op:
+                from playwright.sync_api import Error as PlaywrightError  # present: offline_page started
+
                 page = op.page
                 try:
                     page.goto(page_path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
@@ -75,7 +77,7 @@ def as_seen_png(
                                            timeout=timeout_s * 1000)
                     page.evaluate(DRAWN_JS, day)
                     return page.locator(".folium-map").first.screenshot(type="png", timeout=timeout_s * 1000)
-                except Exception as exc:  # playwright TimeoutError / Error
+                except PlaywrightError as exc:  # (TimeoutError is a subclass)
                     detail = "; ".join(op.errors[:2]) or str(exc).strip().splitlines()[0][:160]
                     raise ExportUnavailable(f"The interactive map did not finish drawing: {detail}") from None
 

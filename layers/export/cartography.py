@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -53,7 +54,7 @@ def format_degrees(value: float, axis: str, step: float) -> str:
     v = abs(value)
     if step >= 1 - 1e-9:
         return f"{round(v):d}°{hemi}"
-    deg = int(math.floor(v + 1e-9))
+    deg = math.floor(v + 1e-9)
     minutes = round((v - deg) * 60)
     if minutes == 60:
         deg, minutes = deg + 1, 0
@@ -131,13 +132,16 @@ def draw_graticule(ax: Axes, frame: Frame, *, fontsize: float, linewidth: float,
         The graticule interval in degrees.
     """
     bb = ax.get_window_extent()
-    dpi = ax.get_figure(root=True).dpi
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("the graticule needs axes placed on a figure")
+    dpi = fig.dpi
     w_pt, h_pt = bb.width / dpi * 72, bb.height / dpi * 72
     label_pt = text_width_pt("118°50′E", fontsize) * 1.7
     lines, step = graticule_lines(frame, max(2, min(8, int(w_pt / label_pt))), max(2, min(7, int(h_pt / label_pt))))
     (x0, x1), (y0, y1) = frame.xlim, frame.ylim
-    style = dict(color="#6d7f8e", lw=linewidth, alpha=0.55, zorder=zorder)
-    text = dict(fontsize=fontsize, color=_INK, clip_on=False)
+    style: dict[str, Any] = {"color": "#6d7f8e", "lw": linewidth, "alpha": 0.55, "zorder": zorder}
+    text: dict[str, Any] = {"fontsize": fontsize, "color": _INK, "clip_on": False}
     cx, cy = (x1 - x0) * 0.035, (y1 - y0) * 0.035  # keep labels out of the corners
     for g in lines:
         ln = Line2D(g.xy[:, 0], g.xy[:, 1], transform=ax.transData, **style)

@@ -10,9 +10,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib import font_manager, rc_context
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["FONT_FAMILIES", "export_style", "font_families", "missing_fonts", "rc_params"]
 
@@ -40,7 +43,7 @@ def missing_fonts() -> list[str]:
     return [f for f in FONT_FAMILIES if f not in _installed()]
 
 
-def rc_params() -> dict[str, Any]:
+def rc_params() -> dict[RcKeyType, Any]:
     """Matplotlib settings for every export figure (use with ``matplotlib.rc_context``).
 
     Text stays text in vector output: SVG keeps ``<text>`` elements

@@ -16,12 +16,12 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, cast
 
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
@@ -48,6 +48,9 @@ from layers.loading import Atlas
 __all__ = ["PrintMap", "VectorFormat", "human_date"]
 
 VectorFormat = Literal["png", "svg", "pdf"]
+# Text alignments matplotlib accepts (labels.Placement keeps them as plain strings).
+_HAlign = Literal["left", "center", "right"]
+_VAlign = Literal["bottom", "baseline", "center", "center_baseline", "top"]
 _INK = "#1f1f1f"
 #: Map background where no data (and no basemap) exists.
 NO_DATA_COLOUR = "#ecebe7"
@@ -233,7 +236,7 @@ class PrintMap:
         rivers = [b for b in base if b.kind == "river"]
         if not rivers:
             return np.empty((0, 4))
-        renderer = self.figure.canvas.get_renderer()
+        renderer = self._renderer()
         specs = river_label_specs(self.ax, rivers[0].names, renderer, fontsize=self.fs["river"])
         for sp in specs:
             t = self.ax.text(sp.x, sp.y, sp.text, rotation=sp.angle, rotation_mode="anchor", ha="center",
@@ -385,9 +388,16 @@ class PrintMap:
             return base * 0.93, "normal"
         return base * 0.86, "normal"
 
+    def _renderer(self) -> RendererAgg:
+        canvas = self.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg)  # set in __init__
+        return canvas.get_renderer()
+
     def _label_artist(self, f: SceneFeature) -> Annotation:
         a = self._labels.get(f.fid)
         if a is None:
+            if f.anchor is None:
+                raise ValueError(f"feature {f.fid!r} has a label but no anchor point")
             size, weight = self._label_fontsize(f)
             a = self.ax.annotate(f.label or "", xy=(float(f.anchor[0]), float(f.anchor[1])), xytext=(0, 0),
                                  textcoords="offset points", fontsize=size, fontweight=weight,
@@ -401,7 +411,7 @@ class PrintMap:
 
     def _place_labels(self, visible: list[SceneFeature]) -> None:
         ax = self.ax
-        renderer = self.figure.canvas.get_renderer()
+        renderer = self._renderer()
         x0, y0, x1, y1 = ax.bbox.extents
         px_per_pt = self.page.dpi / 72
         cands: list[LabelCandidate] = []
@@ -439,8 +449,8 @@ class PrintMap:
                 art.set_visible(False)
                 continue
             art.set_visible(True)
-            art.set_horizontalalignment(p.ha)
-            art.set_verticalalignment(p.va)
+            art.set_horizontalalignment(cast("_HAlign", p.ha))
+            art.set_verticalalignment(cast("_VAlign", p.va))
             art.xyann = (p.dx / px_per_pt, p.dy / px_per_pt)
 
     # ------------------------------------------------------------------ output
@@ -454,6 +464,7 @@ class PrintMap:
         """
         if self.day is None:
             self.set_day(self.request.date)
+        assert self.day is not None  # set_day sets it
         buf = io.BytesIO()
         meta: dict[str, Any]
         if fmt == "pdf":

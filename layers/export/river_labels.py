@@ -85,7 +85,8 @@ def river_label_specs(
     best: dict[str, np.ndarray] = {}
     for name, path in rivers:
         disp = ax.transData.transform(path.vertices)
-        for run in _runs(disp, path.codes, inner):
+        codes = None if path.codes is None else np.asarray(path.codes)
+        for run in _runs(disp, codes, inner):
             length = float(np.hypot(*np.diff(run, axis=0).T).sum())
             if name not in best or length > float(np.hypot(*np.diff(best[name], axis=0).T).sum()):
                 best[name] = run

@@ -54,6 +54,7 @@ def marker_size(radius_px: float, k: float = 1.0) -> float:
 def patch_kwargs(style: Style, k: float, *, fill: bool = True, movement: bool = False) -> dict[str, Any]:
     """PathPatch properties for an area (or, with ``fill=False``, a line)."""
     lw = line_width(style.weight, k)
+    face: tuple[float, float, float, float] | str
     if movement:
         face = rgba(style.color, 0.9)
     elif fill:

@@ -154,7 +154,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
         try:
             pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
+        except Exception:  # noqa: BLE001, S110 - a screenshot must never hide the real failure
             pass
     ctx.close()
     if problems:

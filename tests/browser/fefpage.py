@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import numpy as np
@@ -232,7 +232,7 @@ class AppServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.died: tuple[int | None, str] | None = None
 
-    def __enter__(self) -> AppServer:
+    def __enter__(self) -> Self:
         env = dict(os.environ)
         if self.data_dir is not None:
             env["FEF_DATA_DIR"] = str(self.data_dir)
@@ -462,13 +462,15 @@ class MapPage:
 
     def wait_ready(self, timeout_s: float = 30.0) -> None:
         """Wait until the map frame exists and its first layers are drawn."""
+        from playwright.sync_api import Error as PlaywrightError
+
         deadline = time.monotonic() + timeout_s
         last: Exception | None = None
         while time.monotonic() < deadline:
             try:
                 if self.frame.evaluate("() => !!(window.__fef && window.__fef.ready)"):
                     return
-            except Exception as exc:  # frame not there yet, or navigating
+            except (LookupError, PlaywrightError) as exc:  # frame not there yet, or navigating
                 last = exc
             self.page.wait_for_timeout(100)  # (also lets Playwright process frame events)
         raise TimeoutError(f"map not ready after {timeout_s} s ({last})")
@@ -493,13 +495,15 @@ class MapPage:
         AssertionError
             With what is missing and what is extra, on timeout.
         """
+        from playwright.sync_api import Error as PlaywrightError
+
         want = sorted(expected)
         js = "(want) => { const m = " + _JS_MAP + "; if (!m) { return false; } const ids = []; " \
             "m.eachLayer(l => { if (l.fefId) { ids.push(l.fefId); } }); ids.sort(); " \
             "return ids.length === want.length && ids.every((v, i) => v === want[i]); }"
         try:
             self.frame.wait_for_function(js, arg=want, timeout=timeout_s * 1000)
-        except Exception as exc:  # playwright TimeoutError
+        except (LookupError, PlaywrightError) as exc:  # no frame yet, or playwright TimeoutError
             got = self.drawn_ids()
             raise AssertionError(
                 f"map does not draw the expected features after {timeout_s} s ({type(exc).__name__}): "
