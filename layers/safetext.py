@@ -180,14 +180,15 @@ def make_figure_text_safe(fig: Any) -> None:
             t.set_text(safe)
 
 
-_FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_FILE_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
 def safe_filename(text: Any, default: str = "map", max_len: int = 80) -> str:
-    """A file name part made of ``[A-Za-z0-9._-]`` only.
+    """A file name part made of ``[a-z0-9-]`` only.
 
-    Accents are folded (``Khalkhin Göl`` → ``khalkhin-gol``), everything else becomes
-    ``-``; no path separator, no leading dot, never empty.
+    Lower case, accents folded (``Khalkhin Göl`` → ``khalkhin-gol``), every other run of
+    characters becomes one ``-``: no path separator, no dot, no control character, never
+    empty.
 
     Parameters
     ----------
@@ -206,6 +207,5 @@ def safe_filename(text: Any, default: str = "map", max_len: int = 80) -> str:
     'etc-passwd'
     """
     s = unicodedata.normalize("NFKD", clean(text)).encode("ascii", "ignore").decode("ascii")
-    s = _FILE_UNSAFE.sub("-", s.lower()).strip("-.")
-    s = re.sub(r"-{2,}", "-", s)[:max_len].strip("-.")
+    s = _FILE_UNSAFE.sub("-", s.lower()).strip("-")[:max_len].strip("-")
     return s or default
