@@ -9,7 +9,6 @@ reloading it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import streamlit as st
@@ -20,6 +19,7 @@ from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.export import ExportError, ExportUnavailable, export_map
 from layers.panels import corrections_table, events_between, figures_table, search_events, visible_features
+from layers.safetext import markdown_text
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -28,7 +28,7 @@ GROUPS = {"frontier": "Frontiers", "campaign": "Campaigns", "context": "Context"
 
 def md_escape(text: str) -> str:
     """Show text literally in Markdown (no links, images or emphasis from data or URLs)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+    return markdown_text(text)
 
 
 st.set_page_config(page_title="Far East Frontiers 1918–1945", layout="wide")
@@ -135,7 +135,8 @@ with st.sidebar:
             continue
         st.caption(label)
         for lid in ids:
-            st.checkbox(atlas.layers[lid].spec.title, key=f"show_{lid}", help=atlas.layers[lid].spec.description)
+            st.checkbox(md_escape(atlas.layers[lid].spec.title), key=f"show_{lid}",
+                        help=md_escape(atlas.layers[lid].spec.description))
     st.header("Go to")
     ss.goto_date = view.date
     st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
@@ -272,7 +273,7 @@ with exp:
                 key="event_pick", on_change=_on_event, format_func=lambda i: labels[i] if i is not None and i < len(labels) else "—",
             )
             st.dataframe(found.drop(columns=["day"]), hide_index=True, width="stretch", height=300)
-            st.caption(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
+            st.caption(md_escape(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}"))
         else:
             st.caption("No event matches.")
 exp = st.expander("Errors in the seed texts, corrected", key="exp_corrections", on_change="rerun")

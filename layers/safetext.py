@@ -15,6 +15,7 @@ its way to an output, and nowhere else is such text turned into markup:
   reaches Jinja as template source.
 - :func:`mpl_text` and :func:`make_figure_text_safe` — for matplotlib: no mathtext
   (``$x^2$`` stays literal), no characters that make SVG invalid XML.
+- :func:`markdown_text` — for Streamlit labels, captions and messages (Markdown).
 - :func:`safe_filename` — for names of exported files.
 
 The *displayed form* of a text (:func:`clean`) is the text itself with the characters no
@@ -40,6 +41,7 @@ __all__ = [
     "clean",
     "html_text",
     "make_figure_text_safe",
+    "markdown_text",
     "mpl_text",
     "safe_filename",
     "script_json",
@@ -125,6 +127,24 @@ def script_json(value: Any) -> str:
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
     return _JINJA_OPEN.sub(r"\\u007b", text)
+
+
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: Any) -> str:
+    r"""``text`` shown literally by a Markdown renderer (Streamlit labels and messages).
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows exactly
+    these), so data can make no link, image, emphasis, HTML, entity, ``$`` math or
+    Streamlit ``:colour[...]``/``:emoji:`` directive.
+
+    Examples
+    --------
+    >>> print(markdown_text("[x](javascript:alert(1)) $x^2$"))
+    \[x\]\(javascript\:alert\(1\)\) \$x\^2\$
+    """
+    return _MD_PUNCT.sub(r"\\\1", clean(text))
 
 
 class RawElement(Element):
