@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from pathlib import Path
 
 import streamlit as st
@@ -30,6 +29,7 @@ from layers.panels import (
 )
 from layers.search import SearchHit, SearchIndex, fold
 from layers.timeline import SELECTION, timeline_chart, timeline_frame
+from layers.safetext import markdown_text
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -38,7 +38,7 @@ GROUPS = {"frontier": "Frontiers", "campaign": "Campaigns", "context": "Context"
 
 def md_escape(text: str) -> str:
     """Show text literally in Markdown (no links, images or emphasis from data or URLs)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+    return markdown_text(text)
 
 
 st.set_page_config(page_title="Far East Frontiers 1918–1945", layout="wide")
@@ -186,7 +186,8 @@ with st.sidebar:
             continue
         st.caption(label)
         for lid in ids:
-            st.checkbox(atlas.layers[lid].spec.title, key=f"show_{lid}", help=atlas.layers[lid].spec.description)
+            st.checkbox(md_escape(atlas.layers[lid].spec.title), key=f"show_{lid}",
+                        help=md_escape(atlas.layers[lid].spec.description))
     st.header("Find")
     query = st.text_input("Place, unit or event, in any spelling", key="find_q", max_chars=100,
                           placeholder="e.g. Changkufeng, Hsinking, Номонхан")
@@ -370,7 +371,7 @@ with exp:
             st.dataframe(found.drop(columns=["day", "campaign_id", "id"]), hide_index=True, width="stretch", height=300,
                          column_config={"date": "Date", "name": "Event", "campaign": "Campaign",
                                         "description": "What happened", "sources": "Sources"})
-            st.caption(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
+            st.caption(md_escape(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
         else:
             st.caption("No event matches.")
 exp = st.expander("Errors in the seed texts, corrected", key="exp_corrections", on_change="rerun")

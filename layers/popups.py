@@ -1,17 +1,18 @@
 """Tooltips and popups: the feature's story with its sources, as escaped HTML.
 
-Every value from the data goes through :func:`html.escape`; URLs are shown as links only
-when they are plain ``http(s)`` URLs. The browser side never builds HTML from data.
+Every value from the data goes through :func:`layers.safetext.html_text` (HTML-escaped and
+inert for Jinja); URLs are shown as links only when they are plain ``http(s)`` URLs. The
+browser side never builds HTML from data.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from typing import Any
 
 from layers.dates import parse_date
+from layers.safetext import html_text
 from layers.sources import Bibliography
 
 __all__ = ["LANGUAGE_NAMES", "date_range_text", "figures_by_label", "format_figure", "popup_html", "tooltip_html"]
@@ -31,7 +32,7 @@ _CERTAINTY = {
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    return html_text(value)
 
 
 def date_range_text(props: dict[str, Any]) -> str:

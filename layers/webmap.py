@@ -22,6 +22,7 @@ from layers.bundle import basemap_bundle, bundle_json, content_hash, layer_bundl
 from layers.dates import to_day
 from layers.loading import Atlas
 from layers.plugins.time_sliced import TimeSlicedLayers
+from layers.safetext import html_text
 from layers.slicing import change_days
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
@@ -150,14 +151,9 @@ def standalone_html(atlas: Atlas, state: ViewState, *, title: str = "Far East Fr
     """One self-contained interactive HTML file (works offline, no files beside it)."""
     m = build_map(atlas, state, inline=True, asset_base="vendor:")
     html = m.get_root().render()
-    html = html.replace("<head>", f"<head><title>{_escape(title)}</title>", 1)
+    # after rendering, so the title is never seen by Jinja; escaped for HTML all the same
+    html = html.replace("<head>", f"<head><title>{html_text(title)}</title>", 1)
     return inline_assets(html, "vendor:")
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def write_component_dir(atlas: Atlas, root: Path) -> Path:

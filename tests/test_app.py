@@ -3,6 +3,8 @@ component AppTest cannot see; the browser tests cover it)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from testpaths import REPO
@@ -16,14 +18,19 @@ def app(atlas) -> AppTest:
     return at
 
 
+def shown(label: str) -> str:
+    """What Markdown shows of a widget label (data text in labels is backslash-escaped)."""
+    return re.sub(r"\\(.)", r"\1", label)
+
+
 def checkbox_for(at: AppTest, title: str):
-    return next(c for c in at.sidebar.checkbox if c.label == title)
+    return next(c for c in at.sidebar.checkbox if shown(c.label) == title)
 
 
 def test_starts_without_exceptions_and_shows_layers(app, atlas):
     app.run()
     assert not app.exception
-    labels = {c.label for c in app.sidebar.checkbox}
+    labels = {shown(c.label) for c in app.sidebar.checkbox}
     assert {l.spec.title for l in atlas.layers.values()} <= labels
     assert app.title[0].value.startswith("Far East Frontiers")
     assert any(s.value.startswith("On the map on ") for s in app.subheader)
@@ -37,7 +44,7 @@ def test_url_parameters_set_the_state(atlas):
     at.run()
     assert not at.exception
     assert any(s.value == "On the map on 6 August 1938" for s in at.subheader)
-    on = [c.label for c in at.sidebar.checkbox if c.value]
+    on = [shown(c.label) for c in at.sidebar.checkbox if c.value]
     assert on == [atlas.layers[lid].spec.title]
     assert at.query_params["date"] == ["1938-08-06"] or at.query_params["date"] == "1938-08-06"
 
@@ -60,7 +67,7 @@ def test_campaign_preset_sets_date_and_layers(atlas):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.sidebar.selectbox(key="campaign_pick").set_value("khalkhin_gol").run()
     assert not at.exception
-    on = {c.label for c in at.sidebar.checkbox if c.value}
+    on = {shown(c.label) for c in at.sidebar.checkbox if c.value}
     assert on == {atlas.layers[l].spec.title for l in camp.layers if l in atlas.layers}
     d = camp.default_date
     import datetime as dt
@@ -74,7 +81,7 @@ def test_unticking_a_layer_removes_its_features_from_the_panel(atlas):
     before = at.dataframe[0].value
     ticked = [c for c in at.sidebar.checkbox if c.value]
     assert ticked
-    title = ticked[0].label
+    title = shown(ticked[0].label)
     assert (before["layer"] == title).any() or len(before) == 0
     ticked[0].uncheck().run()
     after = at.dataframe[0].value

@@ -48,6 +48,7 @@ def rc_params() -> dict[RcKeyType, Any]:
 
     Text stays text in vector output: SVG keeps ``<text>`` elements
     (``svg.fonttype = "none"``) and PDF embeds TrueType fonts (``pdf.fonttype = 42``).
+    Mathtext and TeX are off, so text from the data is drawn literally.
     """
     return {
         "font.family": font_families(),
@@ -55,6 +56,9 @@ def rc_params() -> dict[RcKeyType, Any]:
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
         "svg.hashsalt": "far-east-frontiers",
+        # text from data is literal: "$x^2$" or a lone "$" never becomes mathtext
+        "text.parse_math": False,
+        "text.usetex": False,
         "axes.unicode_minus": True,
         "path.simplify": True,
         "agg.path.chunksize": 20000,

@@ -7,7 +7,6 @@ the bytes, a MIME type and a file name, ready for a download button.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,6 +16,7 @@ from layers.export.extent import Bounds
 from layers.export.fonts import missing_fonts
 from layers.export.request import MapRequest, PageSize, page_size, parse_day, parse_size, request_from_state
 from layers.loading import Atlas
+from layers.safetext import safe_filename
 from layers.viewstate import ViewState
 
 __all__ = ["FORMATS", "LANGUAGES", "ExportResult", "export_map", "export_request", "file_name"]
@@ -60,7 +60,7 @@ class ExportResult:
 
 def file_name(req: MapRequest, fmt: str, start: dt.date | None = None, end: dt.date | None = None) -> str:
     """``far-east-frontiers_khalkhin-gol_1939-08-20.pdf`` (a date range for animations)."""
-    what = re.sub(r"[^a-z0-9]+", "-", (req.campaign or "map").lower()).strip("-") or "map"
+    what = safe_filename(req.campaign or "map", default="map")
     when = f"{start.isoformat()}_{end.isoformat()}" if start and end else req.date.isoformat()
     suffix = "_as-seen" if fmt == "asseen" else ""
     return f"far-east-frontiers_{what}_{when}{suffix}.{FORMATS[fmt][1]}"

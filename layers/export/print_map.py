@@ -44,6 +44,7 @@ from layers.export.scene import Scene, SceneFeature, build_scene
 from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba
 from layers.export.typeset import wrap_text
 from layers.loading import Atlas
+from layers.safetext import make_figure_text_safe, mpl_text
 
 __all__ = ["PrintMap", "VectorFormat", "human_date"]
 
@@ -134,7 +135,7 @@ class PrintMap:
         fs = self.fs = self._sizes(k)
         portrait = page.width_in / page.height_in < 1.15
         header_w = (page.width_in - 0.4 * k) if portrait else max(2.2 * k, min(3.4 * k, 0.25 * page.width_in))
-        title_lines = wrap_text(self.request.title, header_w * 72, fs["title"], bold=True)[:3]
+        title_lines = wrap_text(mpl_text(self.request.title), header_w * 72, fs["title"], bold=True)[:3]
         self.title_text = "\n".join(title_lines)
         header_h = (len(title_lines) * fs["title"] * 1.3 + fs["date"] * 1.9 + (fs["legend"] * 4.2 if progress else 0)) / 72
         credits_w = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=0.3).credits.w
@@ -399,7 +400,7 @@ class PrintMap:
             if f.anchor is None:
                 raise ValueError(f"feature {f.fid!r} has a label but no anchor point")
             size, weight = self._label_fontsize(f)
-            a = self.ax.annotate(f.label or "", xy=(float(f.anchor[0]), float(f.anchor[1])), xytext=(0, 0),
+            a = self.ax.annotate(mpl_text(f.label), xy=(float(f.anchor[0]), float(f.anchor[1])), xytext=(0, 0),
                                  textcoords="offset points", fontsize=size, fontweight=weight,
                                  color=_INK if len(f.points) else "#3a3a3a",
                                  style="normal" if len(f.points) else "italic",
@@ -467,15 +468,17 @@ class PrintMap:
         assert self.day is not None  # set_day sets it
         buf = io.BytesIO()
         meta: dict[str, Any]
+        title = mpl_text(self.request.title)
         if fmt == "pdf":
-            meta = {"Title": f"{self.request.title} — {human_date(from_day(self.day))}",
-                    "Subject": self.credits_text.replace("\n", " "), "Creator": "Far East Frontiers"}
+            meta = {"Title": f"{title} — {human_date(from_day(self.day))}",
+                    "Subject": mpl_text(self.credits_text).replace("\n", " "), "Creator": "Far East Frontiers"}
         elif fmt == "svg":
-            meta = {"Title": f"{self.request.title} — {human_date(from_day(self.day))}", "Date": None,
+            meta = {"Title": f"{title} — {human_date(from_day(self.day))}", "Date": None,
                     "Creator": "Far East Frontiers"}
         else:
-            meta = {"Title": self.request.title, "Software": "Far East Frontiers"}
+            meta = {"Title": title, "Software": "Far East Frontiers"}
         with export_style():
+            make_figure_text_safe(self.figure)
             extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 4}} if fmt == "png" else {}
             self.figure.savefig(buf, format=fmt, dpi=self.page.dpi, metadata=meta, **extra)
         data = buf.getvalue()
@@ -503,6 +506,7 @@ class PrintMap:
         with export_style():
             if days:
                 self.set_day(days[0])
+            make_figure_text_safe(self.figure)
             dyn_before = self._dynamic()
             states = [a.get_visible() for a in dyn_before]
             for a in dyn_before:

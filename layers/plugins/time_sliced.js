@@ -58,15 +58,20 @@ function fefTimeSliced(map, cfg) {
       }).addTo(baseGroup);
     }
   }
+  /* L.control.layers inserts names with innerHTML: give it names escaped as text
+   * (the browser's own serialiser), and map them back to the real names. */
+  function asHtmlText(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+  var realName = {};
+  function controlName(s) { var h = asHtmlText(s); realName[h] = s; return h; }
   var baseLayers = {};
-  baseLayers["Offline vector basemap"] = baseGroup;
+  baseLayers[controlName("Offline vector basemap")] = baseGroup;
   (cfg.online || []).forEach(function (t) {
-    baseLayers[t.name + " (online)"] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
+    baseLayers[controlName(t.name + " (online)")] = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.max_zoom || 18 });
   });
   var currentBase = "Offline vector basemap";
   baseGroup.addTo(map);
   map.on("baselayerchange", function (e) {
-    currentBase = e.name;
+    currentBase = realName[e.name] !== undefined ? realName[e.name] : e.name;
     map.getContainer().style.background = e.layer === baseGroup ? "#cfe0ec" : "#ddd";
     report(false);
   });
@@ -78,7 +83,7 @@ function fefTimeSliced(map, cfg) {
     var st = { spec: spec, group: L.featureGroup(), feats: [], loaded: false, loading: null, visible: !!spec.visible };
     st.group.setZIndex && st.group.setZIndex(spec.order);
     states[spec.id] = st;
-    overlays[spec.title] = st.group;
+    overlays[controlName(spec.title)] = st.group;
   });
 
   function buildLayer(st, b) {

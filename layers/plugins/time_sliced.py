@@ -5,16 +5,22 @@ shows those that exist on the bar's date; moving the date never reloads the map.
 are loaded from bundle URLs on first use (or embedded, for standalone files). Inside a
 Streamlit custom component the plugin reports the date and view back to Python and obeys
 the layer choice and date/view requests sent by Python.
+
+No template engine ever sees the data: branca's ``MacroElement.render`` would compile the
+output of each macro as a new Jinja template (so ``{{7*7}}`` in a name became ``49`` and a
+crafted property could run code). This element renders its ``<style>`` and ``<script>``
+itself and adds them to the figure as :class:`layers.safetext.RawElement`, which are
+emitted verbatim.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from branca.element import MacroElement
-from jinja2 import Template
+from branca.element import Figure, MacroElement
+
+from layers.safetext import RawElement, script_json
 
 __all__ = ["TimeSlicedLayers", "safe_json"]
 
@@ -22,12 +28,11 @@ _HERE = Path(__file__).parent
 
 
 def safe_json(value: Any) -> str:
-    """JSON that can sit inside a ``<script>`` element (no ``</script>`` or ``<!--``)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
+    """JSON that can sit inside a ``<script>`` element and is inert for Jinja.
+
+    See :func:`layers.safetext.script_json` (this name is kept for callers).
+    """
+    return script_json(value)
 
 
 class TimeSlicedLayers(MacroElement):
@@ -44,22 +49,23 @@ class TimeSlicedLayers(MacroElement):
         ``icon_path``.
     """
 
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}
-<style>{{ this.css }}</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-{{ this.js }}
-fefTimeSliced({{ this._parent.get_name() }}, {{ this.config_json }});
-{% endmacro %}
-"""
-    )
-
     def __init__(self, config: dict[str, Any]):
         super().__init__()
         self._name = "TimeSlicedLayers"
         self.config = config
-        self.config_json = safe_json(config)
+        self.config_json = script_json(config)
         self.js = (_HERE / "time_sliced.js").read_text(encoding="utf-8")
         self.css = (_HERE / "time_sliced.css").read_text(encoding="utf-8")
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the style and the script to the figure, as text (no Jinja involved)."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("TimeSlicedLayers must be added to a map inside a Figure before rendering")
+        parent = self._parent
+        if parent is None:
+            raise TypeError("TimeSlicedLayers must be added to a map before rendering")
+        figure.header.add_child(RawElement(f"<style>{self.css}</style>"), name=self.get_name())
+        # the map's JS variable name is a folium-generated identifier (map_<hex>), not data
+        script = f"{self.js}\nfefTimeSliced({parent.get_name()}, {self.config_json});\n"
+        figure.script.add_child(RawElement(script), name=self.get_name())
