@@ -1,0 +1,191 @@
+"""One bad file never takes down the others: parser limits on every file the atlas reads,
+and a command line that checks every value (one line on stderr, exit status 2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from testpaths import TEST_DATA
+
+from layers import load_atlas
+from layers.limits import (
+    MAX_JSON_DEPTH,
+    ParseLimitError,
+    json_depth,
+    loads_json,
+    loads_toml,
+    read_bounded,
+    toml_depth,
+)
+
+DEEP = 100_000
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> tuple[Path, Path]:
+    """A writable copy of the test atlas plus a second good layer."""
+    geo, src = tmp_path / "geodata", tmp_path / "sources"
+    shutil.copytree(TEST_DATA / "geodata", geo)
+    shutil.copytree(TEST_DATA / "sources", src)
+    return geo, src
+
+
+def _add_layer(geo: Path, lid: str, geojson: str | bytes, spec: str | None = None) -> None:
+    base = (geo / "sample_sites.toml").read_text(encoding="utf-8")
+    spec = spec if spec is not None else base.replace('prefix = "ts_"', f'prefix = "{lid[:2]}_"')
+    (geo / f"{lid}.toml").write_text(spec, encoding="utf-8")
+    if isinstance(geojson, bytes):
+        (geo / f"{lid}.geojson").write_bytes(geojson)
+    else:
+        (geo / f"{lid}.geojson").write_text(geojson, encoding="utf-8")
+
+
+def _assert_others_load(atlas, bad_file: str) -> None:
+    assert "sample_sites" in atlas.layers and len(atlas.layers["sample_sites"].gdf) == 3
+    named = [str(e) for e in atlas.errors if bad_file in str(e)]
+    assert named, f"no error names {bad_file}: {[str(e) for e in atlas.errors]}"
+    assert any("deep" in m for m in named), named
+
+
+def test_deep_json_layer_is_refused_and_the_others_load(data):
+    geo, src = data
+    _add_layer(geo, "deep_layer", "[" * DEEP + "]" * DEEP)
+    t0 = time.perf_counter()
+    atlas = load_atlas(geo, src)
+    assert time.perf_counter() - t0 < 10
+    _assert_others_load(atlas, "deep_layer.geojson")
+    assert "deep_layer" not in atlas.layers
+
+
+def test_deep_json_inside_a_property_is_refused(data):
+    geo, src = data
+    text = (geo / "sample_sites.geojson").read_text(encoding="utf-8")
+    bad = text.replace('"ts_', '"dl_').replace('"certainty": "verified"',
+                                                '"certainty": "verified", "x": ' + "[" * DEEP + "]" * DEEP, 1)
+    _add_layer(geo, "dl_layer", bad)
+    atlas = load_atlas(geo, src)
+    _assert_others_load(atlas, "dl_layer.geojson")
+
+
+def test_deep_toml_spec_is_refused_and_the_others_load(data):
+    geo, src = data
+    good = (geo / "sample_sites.geojson").read_text(encoding="utf-8").replace('"ts_', '"dt_')
+    _add_layer(geo, "dt_layer", good, spec="x = " + "[" * DEEP + "]" * DEEP + "\n")
+    atlas = load_atlas(geo, src)
+    _assert_others_load(atlas, "dt_layer.toml")
+
+
+def test_deep_inline_table_toml_is_refused(data):
+    geo, src = data
+    good = (geo / "sample_sites.geojson").read_text(encoding="utf-8").replace('"ts_', '"dt_')
+    _add_layer(geo, "dt_layer", good, spec="x = " + "{a = " * DEEP + "1" + "}" * DEEP + "\n")
+    atlas = load_atlas(geo, src)
+    _assert_others_load(atlas, "dt_layer.toml")
+
+
+def test_deep_bibliography_file_is_refused_and_the_others_load(data):
+    geo, src = data
+    (src / "deep.toml").write_text("[k]\nx = " + "[" * DEEP + "]" * DEEP + "\n", encoding="utf-8")
+    atlas = load_atlas(geo, src)
+    assert len(atlas.bibliography) >= 3  # test.toml still read
+    assert "sample_sites" in atlas.layers
+    assert any("deep.toml" in str(e) and "deep" in str(e) for e in atlas.errors)
+
+
+def test_deep_campaigns_file_is_refused_and_the_layers_load(data):
+    geo, src = data
+    (geo / "campaigns.toml").write_text("[overview]\nbounds = " + "[" * DEEP + "]" * DEEP + "\n", encoding="utf-8")
+    atlas = load_atlas(geo, src)
+    assert "sample_sites" in atlas.layers
+    assert any("campaigns.toml" in str(e) and "deep" in str(e) for e in atlas.errors)
+
+
+def test_campaign_entry_that_is_not_a_table(data):
+    geo, src = data
+    (geo / "campaigns.toml").write_text('overview = "x"\n', encoding="utf-8")
+    atlas = load_atlas(geo, src)
+    assert "sample_sites" in atlas.layers
+    assert any("[overview] is not a table" in str(e) for e in atlas.errors)
+
+
+def test_too_big_layer_file_is_refused_without_reading_it_all(data, monkeypatch):
+    from layers import loading
+
+    geo, src = data
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1000)
+    text = (geo / "sample_sites.geojson").read_text(encoding="utf-8").replace('"ts_', '"bg_')
+    _add_layer(geo, "bg_layer", text + " " * 5000)
+    atlas = load_atlas(geo, src)
+    assert "bg_layer" not in atlas.layers
+    assert any("bg_layer.geojson" in str(e) and "limit" in str(e) for e in atlas.errors)
+
+
+def test_bad_utf8_layer_names_the_byte(data):
+    geo, src = data
+    text = (geo / "sample_sites.geojson").read_bytes().replace(b'"ts_', b'"bu_').replace(b"Port city", b"Port \xff city")
+    _add_layer(geo, "bu_layer", text)
+    atlas = load_atlas(geo, src)
+    msgs = [str(e) for e in atlas.errors if "bu_layer.geojson" in str(e)]
+    assert msgs and "not UTF-8" in msgs[0] and "0xff" in msgs[0] and "line 4" in msgs[0]
+    assert "sample_sites" in atlas.layers
+
+
+def test_bad_utf8_spec(data):
+    geo, src = data
+    good = (geo / "sample_sites.geojson").read_text(encoding="utf-8").replace('"ts_', '"us_')
+    (geo / "us_layer.geojson").write_text(good, encoding="utf-8")
+    (geo / "us_layer.toml").write_bytes(b'title = "\xc3("\n')
+    atlas = load_atlas(geo, src)
+    assert any("us_layer.toml" in str(e) and "not UTF-8" in str(e) for e in atlas.errors)
+
+
+# ---- the limits module itself ---------------------------------------------------------
+
+
+def test_depth_scan_ignores_brackets_in_strings():
+    assert json_depth('{"a": "[[[[[[{{{{", "b": [1, [2]]}') == 3
+    assert json_depth(r'{"a": "\"[[[["}') == 1
+    assert toml_depth("a = '[[[['\nb = \"[[[\" # [[[[[\nc = [[1]]\n[t]\n") == 2
+    assert toml_depth('s = """\n[[[[[[\n"""\n') == 0
+
+
+def test_loads_json_limits():
+    assert loads_json(b'{"a": [[1]]}', "f.json", max_bytes=100) == {"a": [[1]]}
+    with pytest.raises(ParseLimitError, match=r"f\.json: nested 65 levels deep; the limit is 64"):
+        loads_json("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "f.json", max_bytes=10_000)
+    with pytest.raises(ParseLimitError, match="limit is 10"):
+        loads_json(b"[1, 2, 3, 4, 5, 6]", "f.json", max_bytes=10)
+    with pytest.raises(ParseLimitError, match="not valid JSON"):
+        loads_json(b"[1,", "f.json", max_bytes=10)
+
+
+def test_loads_toml_limits():
+    assert loads_toml(b"a = [[1]]", "f.toml") == {"a": [[1]]}
+    with pytest.raises(ParseLimitError, match="not valid TOML"):
+        loads_toml(b"a = ", "f.toml")
+    with pytest.raises(ParseLimitError, match="f.toml: nested 100,000 levels deep"):
+        loads_toml("a = " + "[" * DEEP + "]" * DEEP, "f.toml")
+
+
+def test_read_bounded_stops_on_an_endless_stream():
+    t0 = time.perf_counter()
+    with pytest.raises(ParseLimitError, match="larger than the limit of 1,000,000 bytes"):
+        read_bounded("/dev/zero", 1_000_000, what="batch file")
+    assert time.perf_counter() - t0 < 2
+
+
+def test_read_bounded_missing_and_directory(tmp_path):
+    with pytest.raises(ParseLimitError, match="nope.toml: batch file not found"):
+        read_bounded(tmp_path / "nope.toml", 10, what="batch file")
+    with pytest.raises(ParseLimitError, match="is a directory"):
+        read_bounded(tmp_path, 10)
+
+
+def test_real_geojson_depth_is_far_below_the_limit():
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": [1]},
+           "geometry": {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]}}]}
+    assert json_depth(json.dumps(doc)) == 8
