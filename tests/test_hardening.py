@@ -189,3 +189,135 @@ def test_real_geojson_depth_is_far_below_the_limit():
     doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": [1]},
            "geometry": {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]}}]}
     assert json_depth(json.dumps(doc)) == 8
+
+
+# ---- the export command line: every value checked, one line, exit 2 -----------------------
+
+from layers.export.cli import EXIT_BAD_INPUT
+from layers.export.cli import main as export_main
+
+CLI_DATA = ["--data-dir", str(TEST_DATA / "geodata"), "--sources-dir", str(TEST_DATA / "sources")]
+
+
+def _run_cli(capsys, args: list[str], data: bool = True) -> tuple[int, str]:
+    try:
+        code = export_main([*args, *(CLI_DATA if data else [])])
+    except SystemExit as exc:  # argparse errors
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    return code, err
+
+
+def _one_line_exit_2(code: int, err: str, *needles: str) -> None:
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == EXIT_BAD_INPUT, err
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("fps", "needle"),
+    [("nan", "finite"), ("inf", "finite"), ("-inf", "finite"), ("0", "greater than or equal to 0.1"),
+     ("-1", "greater than or equal to 0.1"), ("1000", "less than or equal to 60")],
+)
+def test_fps_must_be_finite_and_in_range(capsys, tmp_path, monkeypatch, fps, needle):
+    monkeypatch.chdir(tmp_path)
+    code, err = _run_cli(capsys, ["-f", "gif", f"--fps={fps}", "-o", "x.gif"])
+    _one_line_exit_2(code, err, "fps", needle)
+    assert not list(tmp_path.iterdir())
+
+
+def test_dpi_nan_is_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, err = _run_cli(capsys, ["-f", "png", "--dpi", "nan", "-o", "x.png"])
+    _one_line_exit_2(code, err, "dpi")
+
+
+def test_bounds_nan_is_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, err = _run_cli(capsys, ["-f", "png", "--bounds", "nan,118,48,119", "-o", "x.png"])
+    _one_line_exit_2(code, err, "bounds", "finite")
+
+
+def test_missing_data_dir_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, err = _run_cli(capsys, ["-f", "geojson", "-o", "x.geojson", "--data-dir", "/nonexistent",
+                                  "--sources-dir", str(TEST_DATA / "sources")], data=False)
+    _one_line_exit_2(code, err, "--data-dir /nonexistent is not a folder")
+    assert not (tmp_path / "x.geojson").exists()
+
+
+def test_data_dir_without_layers_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    code, err = _run_cli(capsys, ["-f", "geojson", "-o", "x.geojson", "--data-dir", str(tmp_path / "empty"),
+                                  "--sources-dir", str(TEST_DATA / "sources")], data=False)
+    _one_line_exit_2(code, err, "no layer could be loaded")
+    assert not (tmp_path / "x.geojson").exists()
+
+
+def test_batch_dev_zero_is_refused_quickly(capsys):
+    t0 = time.perf_counter()
+    code, err = _run_cli(capsys, ["--batch", "/dev/zero"])
+    assert time.perf_counter() - t0 < 5
+    _one_line_exit_2(code, err, "zero", "larger than the limit")
+
+
+def test_batch_deep_toml_is_refused(capsys, tmp_path):
+    b = tmp_path / "deep.toml"
+    b.write_text("[[export]]\nformat = " + "[" * DEEP + "]" * DEEP + "\n", encoding="utf-8")
+    code, err = _run_cli(capsys, ["--batch", str(b)])
+    _one_line_exit_2(code, err, "deep.toml", "nested")
+
+
+def _batch(tmp_path: Path, body: str) -> str:
+    b = tmp_path / "jobs.toml"
+    b.write_text(body, encoding="utf-8")
+    return str(b)
+
+
+@pytest.mark.parametrize(
+    ("body", "needles"),
+    [
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ndpi = "high"\n', ["#1", "dpi", "number"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ndpi = true\n', ["dpi", "number"]),
+        ('[[export]]\nformat = "gif"\noutput = "a.gif"\nfps = "nan"\n', ["fps", "number"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\nsize = 1600\n', ["size", "string"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\nlayers = [1, 2]\n', ["layers", "string"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ntitle = {a = 1}\n', ["title", "string"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\norientation = "sideways"\n', ["orientation"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\nstep = 3\n', ["step"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\nbounds = [1, 2]\n', ["bounds", "four numbers"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ndate = 1939-08-20T10:00:00\n', ["date", "date and time"]),
+        ('[[export]]\nformat = 7\noutput = "a.png"\n', ["format", "string"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ncolour = "red"\n', ["colour", "unknown option"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\n[[export]]\nformat = "png"\noutput = ["b"]\n',
+         ["#2", "output"]),
+        ('defaults = 3\n[[export]]\nformat = "png"\noutput = "a.png"\n', ["[defaults] must be a table"]),
+        ('export = [1, 2]\n', ["no [[export]] tables"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\n[extra]\nx = 1\n', ["unknown table(s) extra"]),
+        ('[[export]]\nformat = "png"\noutput = "a.png"\ndate = "1939-02-30"\n', ["not a real calendar date"]),
+    ],
+)
+def test_batch_values_are_checked(capsys, tmp_path, monkeypatch, body, needles):
+    monkeypatch.chdir(tmp_path)
+    path = _batch(tmp_path, body)
+    code, err = _run_cli(capsys, ["--batch", path])
+    _one_line_exit_2(code, err, *needles)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs.toml"], "nothing written"
+
+
+def test_batch_with_toml_dates_runs(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _batch(tmp_path, '[[export]]\nformat = "geojson"\noutput = "a.geojson"\ndate = 1939-08-20\n')
+    code, err = _run_cli(capsys, ["--batch", path])
+    assert code == 0, err
+    assert len(json.loads((tmp_path / "a.geojson").read_text(encoding="utf-8"))["features"]) == 3
+
+
+def test_too_many_batch_jobs(capsys, tmp_path):
+    path = _batch(tmp_path, '[[export]]\nformat = "png"\noutput = "a.png"\n' * 501)
+    code, err = _run_cli(capsys, ["--batch", path])
+    _one_line_exit_2(code, err, "501 jobs; the limit is 500")
