@@ -59,6 +59,7 @@ __all__ = [
     "read_user_layer",
     "user_layer_bundle",
     "with_user_layers",
+    "write_user_bundle",
 ]
 
 #: Largest file accepted (bytes).
@@ -626,3 +627,43 @@ def user_layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
                                     '<div class="fef-dates">Undated</div>', 1)
             f["t"] = f["t"].replace(f"<br>from {UNDATED_START}", "<br>undated", 1)
     return b
+
+
+def write_user_bundle(atlas: Atlas, ul: UserLayer, folder: Path, *, max_age_s: float = 86400.0) -> dict[str, Any]:
+    """Write a user layer's bundle into the map component's folder; the map's entry for it.
+
+    The file is named by the SHA-256 of its text (unguessable, and the same upload
+    gives the same file), in ``<folder>/user/``; files older than ``max_age_s`` are removed.
+
+    Parameters
+    ----------
+    atlas : Atlas
+        The session's atlas, holding ``ul`` (for its bibliography entry).
+    ul : UserLayer
+    folder : Path
+        The component folder (:func:`layers.webmap.write_component_dir`).
+
+    Returns
+    -------
+    dict
+        ``{"id", "title", "order", "url"}`` for the component's ``user_layers`` argument,
+        the URL relative to the component page.
+    """
+    import time
+
+    from layers.bundle import bundle_json
+
+    text = bundle_json(user_layer_bundle(atlas, ul.layer))
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest() + ".json"
+    out = Path(folder) / "user"
+    out.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in out.glob("*.json"):
+        if old.name != name and now - old.stat().st_mtime > max_age_s:
+            old.unlink(missing_ok=True)
+    target = out / name
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return {"id": ul.id, "title": ul.layer.spec.title, "order": ul.layer.spec.order, "url": f"user/{name}"}
