@@ -42,8 +42,11 @@ def other_site(tmp_path_factory: pytest.TempPathFactory, served_app: str) -> Ite
         f'<!doctype html><title>other site</title><iframe id="victim" src="{served_app}/" '
         'width="900" height="600"></iframe>', encoding="utf-8")
     (root / "blank.html").write_text("<!doctype html><title>other site</title><p>attacker</p>", encoding="utf-8")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root))
     port = free_port()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -54,7 +57,7 @@ def other_site(tmp_path_factory: pytest.TempPathFactory, served_app: str) -> Ite
 
 
 def _headers(url: str) -> dict[str, str]:
-    with urllib.request.urlopen(url, timeout=20) as resp:  # noqa: S310 - local test server
+    with urllib.request.urlopen(url, timeout=20) as resp:
         return {k.lower(): v for k, v in resp.headers.items()}
 
 
