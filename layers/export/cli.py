@@ -9,10 +9,13 @@ Examples::
         --step event -o kg.gif
     python -m layers.export --format png --date 1939-07-03,1939-08-20,1939-08-31 -o kg_{date}.png
     python -m layers.export --batch exports.toml
+    python -m layers.export --format png --date 1939-08-20 --layer my_sites.geojson -o mine.png
 
-Bad input (a bad date, an unknown layer or campaign, bad bounds or size) prints one line
-on stderr and exits with status 2; a format this machine cannot make (no Chromium for
-``asseen``) exits with 3.
+Bad input (a bad date, an unknown layer or campaign, bad bounds or size, a value of the
+wrong type or out of range such as ``--fps nan``, a missing ``--data-dir``, a batch file
+over 1 MB, a refused ``--layer`` file) prints one line on stderr and exits with status 2;
+every value is checked by :class:`layers.export.request.ExportJob` before anything is
+drawn. A format this machine cannot make (no Chromium for ``asseen``) exits with 3.
 """
 
 from __future__ import annotations
