@@ -321,3 +321,10 @@ def test_too_many_batch_jobs(capsys, tmp_path):
     path = _batch(tmp_path, '[[export]]\nformat = "png"\noutput = "a.png"\n' * 501)
     code, err = _run_cli(capsys, ["--batch", path])
     _one_line_exit_2(code, err, "501 jobs; the limit is 500")
+
+
+def test_json_depth_handles_escaped_quotes_and_backslashes():
+    assert json_depth(r'{"a": "x\\", "b": [[1]]}') == 3  # an escaped backslash ends the string
+    assert json_depth(r'["\\\"[[", [1]]') == 2  # \\ then \" : still inside the string
+    assert json_depth(b'"[["') == 0
+    assert json_depth("") == 0
