@@ -19,6 +19,7 @@ from layers import load_atlas
 from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.export import ExportError, ExportUnavailable, export_map
+from layers.loading import LayerDataError
 from layers.panels import (
     corrections_table,
     events_between,
@@ -27,9 +28,10 @@ from layers.panels import (
     search_events,
     visible_features,
 )
+from layers.safetext import markdown_text
 from layers.search import SearchHit, SearchIndex, fold
 from layers.timeline import SELECTION, timeline_chart, timeline_frame
-from layers.safetext import markdown_text
+from layers.userlayers import MAX_BYTES, UserLayerError, read_user_layer, with_user_layers, write_user_bundle
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
 
@@ -63,14 +65,21 @@ def get_timeline_frame():
 
 
 @st.cache_resource
+def get_component_folder() -> Path:
+    """Write the map page and bundles once per dataset."""
+    return write_component_dir(get_atlas(), BUILD_DIR)
+
+
+@st.cache_resource
 def get_map_component():
-    """Write the map page and bundles once and declare the component serving them."""
-    folder = write_component_dir(get_atlas(), BUILD_DIR)
+    """Declare the component serving the map page and bundles."""
+    folder = get_component_folder()
     return components.declare_component(f"fef_map_{folder.name}", path=str(folder))
 
 
-atlas = get_atlas()
 ss = st.session_state
+# the session's atlas: the shared one plus this session's uploaded layers (a copy)
+atlas = with_user_layers(get_atlas(), [u for u, _ in ss.get("user_layers", [])])
 
 # ---- view state: URL on first run, then session ----
 if "view" not in ss:
@@ -171,6 +180,34 @@ def _take_map_report(value: object) -> bool:
 if _take_map_report(ss.get("fef_map")):
     view = ss.view
 
+
+def _on_upload() -> None:
+    """Check an uploaded file; only an accepted one changes the session (layers/userlayers.py)."""
+    f = ss.get(f"upload_{ss.get('upload_nonce', 0)}")
+    if f is None:
+        return
+    ss.upload_error, ss.upload_notes = None, []
+    try:
+        if f.size > MAX_BYTES:
+            raise UserLayerError([LayerDataError(f.name, f"file is {f.size:,} bytes; the limit is {MAX_BYTES:,}")])
+        ul = read_user_layer(f.getvalue(), f.name, atlas, index=len(ss.get("user_layers", [])) + 1)
+    except UserLayerError as exc:
+        ss.upload_error = exc
+        return
+    if all(u.id != ul.id for u, _ in ss.get("user_layers", [])):
+        entry = write_user_bundle(with_user_layers(atlas, [ul]), ul, get_component_folder())
+        ss.user_layers = [*ss.get("user_layers", []), (ul, entry)]
+        ss[f"show_{ul.id}"] = True
+    ss.upload_notes = [f"{ul.file}: {len(ul.layer.gdf)} feature(s) added", *ul.notes]
+
+
+def _on_remove_uploads() -> None:
+    for u, _ in ss.get("user_layers", []):
+        ss.pop(f"show_{u.id}", None)
+    ss.user_layers, ss.upload_error, ss.upload_notes = [], None, []
+    ss.upload_nonce = ss.get("upload_nonce", 0) + 1
+
+
 # ---- sidebar ----
 with st.sidebar:
     st.header("Campaign")
@@ -203,6 +240,22 @@ with st.sidebar:
     ss.goto_date = view.date
     st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
                   on_change=_on_goto, format="YYYY-MM-DD")
+    # ---- your own layer (upload; logic in layers/userlayers.py) ----
+    st.header("Your layer")
+    st.file_uploader(
+        "Add a GeoJSON or GeoPackage file", type=["geojson", "json", "gpkg"], key=f"upload_{ss.get('upload_nonce', 0)}",
+        on_change=_on_upload, help="Up to 20 MB and 20,000 features; undated features show at every date. "
+        "See docs/user-layers.md.",
+    )
+    if ss.get("upload_error") is not None:
+        st.error(md_escape("Not added: " + ss.upload_error.one_line()), icon="🚫")
+        if len(ss.upload_error.errors) > 1:
+            with st.expander("All problems in the file"):
+                st.text("\n".join(str(e) for e in ss.upload_error.errors))
+    for note in ss.get("upload_notes", []):
+        st.caption(md_escape(note))
+    if ss.get("user_layers"):
+        st.button("Remove your layers", key="upload_remove", on_click=_on_remove_uploads)
 
 visible = tuple(lid for lid in atlas.layers if ss.get(f"show_{lid}"))
 if visible != view.layers:
@@ -239,6 +292,7 @@ elif camp:
 fef_map = get_map_component()
 value = fef_map(
     visible=list(visible), date_request=date_request, view_request=view_request,
+    user_layers=[entry for _, entry in ss.get("user_layers", [])],
     height=COMPONENT_HEIGHT, key="fef_map", default=None,
 )
 if _take_map_report(value):
@@ -371,7 +425,7 @@ with exp:
             st.dataframe(found.drop(columns=["day", "campaign_id", "id"]), hide_index=True, width="stretch", height=300,
                          column_config={"date": "Date", "name": "Event", "campaign": "Campaign",
                                         "description": "What happened", "sources": "Sources"})
-            st.caption(md_escape(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}")
+            st.caption(md_escape(f"Nearest to the map date: {found.loc[nearest, 'date']}: {found.loc[nearest, 'name']}"))
         else:
             st.caption("No event matches.")
 exp = st.expander("Errors in the seed texts, corrected", key="exp_corrections", on_change="rerun")

@@ -7,11 +7,11 @@ are ``geodata/campaigns.toml``; the bibliography is ``sources/*.toml``.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from layers.limits import ParseLimitError, read_toml
 from layers.schema import Campaign, LayerSpec
 
 __all__ = [
@@ -62,9 +62,9 @@ def load_spec(path: Path) -> LayerSpec:
         If the file is not TOML or does not match :class:`layers.schema.LayerSpec`.
     """
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path.name}: not valid TOML ({exc})") from None
+        raw = read_toml(path, what="layer spec")
+    except ParseLimitError as exc:
+        raise SpecError(str(exc)) from None
     raw.pop("id", None)
     try:
         return LayerSpec(id=path.stem, **raw)
@@ -112,12 +112,15 @@ def load_campaigns(data_dir: Path) -> tuple[dict[str, Campaign], list[str]]:
     if not path.exists():
         return {}, [f"{path.name}: missing"]
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, [f"{path.name}: not valid TOML ({exc})"]
+        raw = read_toml(path, what="campaign file")
+    except ParseLimitError as exc:
+        return {}, [str(exc)]
     out: dict[str, Campaign] = {}
     errors: list[str] = []
     for key, table in raw.items():
+        if not isinstance(table, dict):
+            errors.append(f"{path.name}: [{key}] is not a table")
+            continue
         try:
             out[key] = Campaign(id=key, **table)
         except (ValidationError, TypeError) as exc:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from layers.catalog import default_data_dir, default_sources_dir, load_campaigns, load_specs
 from layers.dates import interval_days
+from layers.limits import ParseLimitError, loads_json, read_bounded
 from layers.schema import Campaign, FeatureProperties, LayerSpec, SeedCorrection
 from layers.sources import Bibliography, load_bibliography, load_corrections
 
@@ -185,14 +186,10 @@ def parse_layer(
     def err(message: str, feature: str | None = None, fld: str | None = None) -> None:
         errors.append(LayerDataError(file, message, feature, fld))
 
-    if len(data) > MAX_FILE_BYTES:
-        raise LayerLoadError(
-            [LayerDataError(file, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-        )
     try:
-        doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LayerLoadError([LayerDataError(file, f"not valid JSON ({exc})")]) from None
+        doc = loads_json(data, file, max_bytes=MAX_FILE_BYTES)
+    except ParseLimitError as exc:
+        raise LayerLoadError([LayerDataError(file, exc.reason)]) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise LayerLoadError([LayerDataError(file, "not a GeoJSON FeatureCollection", None, "type")])
     if "crs" in doc:
@@ -312,9 +309,9 @@ def load_layer(
     """
     path = Path(data_dir or default_data_dir()) / f"{spec.id}.geojson"
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LayerLoadError([LayerDataError(path.name, f"cannot read file ({exc.strerror})")]) from None
+        data = read_bounded(path, MAX_FILE_BYTES, what="layer file")
+    except ParseLimitError as exc:
+        raise LayerLoadError([LayerDataError(path.name, exc.reason)]) from None
     return Layer(spec, parse_layer(data, spec, file=path.name, bibliography=bibliography))
 
 

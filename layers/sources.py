@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from layers.limits import ParseLimitError, read_toml
 from layers.schema import SeedCorrection, Source
 
 __all__ = [
@@ -95,9 +95,9 @@ def load_bibliography(sources_dir: Path) -> Bibliography:
         if path.name == "seed_corrections.toml":
             continue
         try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            bib.errors.append(f"{path.name}: not valid TOML ({exc})")
+            table = read_toml(path, what="bibliography file")
+        except ParseLimitError as exc:
+            bib.errors.append(str(exc))
             continue
         for key, raw in table.items():
             if not isinstance(raw, dict):
@@ -132,12 +132,18 @@ def load_corrections(sources_dir: Path) -> tuple[list[SeedCorrection], list[str]
     if not path.exists():
         return [], []
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return [], [f"{path.name}: not valid TOML ({exc})"]
+        table = read_toml(path, what="corrections file")
+    except ParseLimitError as exc:
+        return [], [str(exc)]
     out: list[SeedCorrection] = []
     errors: list[str] = []
-    for i, raw in enumerate(table.get("correction", [])):
+    items = table.get("correction", [])
+    if not isinstance(items, list):
+        return [], [f"{path.name}: 'correction' must be an array of tables ([[correction]])"]
+    for i, raw in enumerate(items):
+        if not isinstance(raw, dict):
+            errors.append(f"{path.name}: correction #{i + 1} is not a table")
+            continue
         try:
             out.append(SeedCorrection(**raw))
         except (ValidationError, TypeError) as exc:

@@ -4,6 +4,7 @@ Usage::
 
     python -m layers.validate            # the whole atlas
     python -m layers.validate FILE ...   # only these layer files (still uses sources/)
+    python -m layers.validate --layer MY.geojson   # check your own layer (GeoJSON/GeoPackage)
 
 Exit status 0 when everything is valid, 1 otherwise; each problem is printed on one line
 naming file, feature and field.
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from layers.catalog import default_sources_dir, load_spec
-from layers.loading import LayerLoadError, load_atlas, parse_layer
+from layers.loading import Atlas, LayerLoadError, load_atlas, parse_layer
 from layers.sources import load_bibliography
 
 __all__ = ["main"]
@@ -26,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the validator; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m layers.validate", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="layer .geojson files (default: all)")
+    parser.add_argument("--layer", action="append", default=[], type=Path, metavar="FILE",
+                        help="check a user layer (GeoJSON or GeoPackage) as the dashboard's upload does")
     args = parser.parse_args(argv)
+    if args.layer:
+        return _check_user_layers(args.layer)
     if not args.files:
         atlas = load_atlas()
         for e in atlas.errors:
@@ -53,6 +58,26 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as exc:
             bad = True
             print(f"{path.name}: {exc}")
+    return 1 if bad else 0
+
+
+def _check_user_layers(paths: list[Path]) -> int:
+    from layers.userlayers import UserLayerError, load_user_layer_file
+
+    bib = load_bibliography(default_sources_dir())
+    atlas = Atlas({}, {}, bibliography=bib)
+    bad = False
+    for path in paths:
+        try:
+            ul = load_user_layer_file(path, atlas)
+        except UserLayerError as exc:
+            bad = True
+            for e in exc.errors:
+                print(e)
+            continue
+        print(f"{ul.file}: {len(ul.layer.gdf)} features OK (layer {ul.id})")
+        for note in ul.notes:
+            print(f"{ul.file}: note: {note}")
     return 1 if bad else 0
 
 

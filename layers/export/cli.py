@@ -9,10 +9,13 @@ Examples::
         --step event -o kg.gif
     python -m layers.export --format png --date 1939-07-03,1939-08-20,1939-08-31 -o kg_{date}.png
     python -m layers.export --batch exports.toml
+    python -m layers.export --format png --date 1939-08-20 --layer my_sites.geojson -o mine.png
 
-Bad input (a bad date, an unknown layer or campaign, bad bounds or size) prints one line
-on stderr and exits with status 2; a format this machine cannot make (no Chromium for
-``asseen``) exits with 3.
+Bad input (a bad date, an unknown layer or campaign, bad bounds or size, a value of the
+wrong type or out of range such as ``--fps nan``, a missing ``--data-dir``, a batch file
+over 1 MB, a refused ``--layer`` file) prints one line on stderr and exits with status 2;
+every value is checked by :class:`layers.export.request.ExportJob` before anything is
+drawn. A format this machine cannot make (no Chromium for ``asseen``) exits with 3.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,7 +30,9 @@ from pydantic import ValidationError
 
 from layers.export.errors import ExportError, ExportUnavailable
 from layers.export.formats import FORMATS, LANGUAGES, export_map
-from layers.export.request import parse_day
+from layers.export.request import FPS_RANGE, ExportJob, job_error_message, parse_day
+from layers.limits import ParseLimitError, loads_toml, read_bounded
+from layers.userlayers import is_user_layer
 from layers.viewstate import ViewState
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_UNAVAILABLE", "build_parser", "main"]
@@ -39,8 +43,12 @@ PROG = "python -m layers.export"
 #: Keys a batch job (or its [defaults]) may set.
 JOB_KEYS = {
     "format", "date", "campaign", "layers", "bounds", "view", "dpi", "size", "paper", "orientation", "title",
-    "label_lang", "from", "to", "step", "fps", "output",
+    "label_lang", "from", "to", "step", "fps", "output", "layer",
 }
+#: Largest batch file read (bytes); more is refused without reading it all.
+MAX_BATCH_BYTES = 1_000_000
+#: Most jobs one batch file may hold.
+MAX_BATCH_JOBS = 500
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,9 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", help="animation start date (default: campaign start)")
     p.add_argument("--to", dest="end", help="animation end date, inclusive (default: campaign end)")
     p.add_argument("--step", choices=("day", "event"), default="day", help="animation step")
-    p.add_argument("--fps", type=float, help="animation frames per second")
+    p.add_argument("--fps", type=float, help=f"animation frames per second ({FPS_RANGE[0]:g}–{FPS_RANGE[1]:g})")
     p.add_argument("--output", "-o", help="output file; '{date}' is replaced by the date")
     p.add_argument("--batch", help="TOML file with [[export]] jobs (and optional [defaults])")
+    p.add_argument("--layer", action="append", default=[], metavar="FILE",
+                   help="add your own GeoJSON or GeoPackage layer (repeatable; see docs/user-layers.md)")
     p.add_argument("--data-dir", type=Path, help="geodata folder (default: $FEF_DATA_DIR or geodata/)")
     p.add_argument("--sources-dir", type=Path, help="sources folder (default: $FEF_SOURCES_DIR or sources/)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
@@ -123,12 +133,22 @@ def run_job(atlas: Any, job: dict[str, Any], *, quiet: bool = False) -> list[Pat
     unknown = set(job) - JOB_KEYS
     if unknown:
         raise ExportError(f"unknown option(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(JOB_KEYS))})")
+    job = check_job(job)
     fmt = job.get("format")
     if not fmt:
         raise ExportError("no format: give --format (" + ", ".join(FORMATS) + ")")
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r} must be one of {', '.join(FORMATS)}")
     camp = atlas.campaigns.get(str(job.get("campaign") or "overview"))
+    user_ids = [lid for lid, layer in atlas.layers.items() if is_user_layer(layer)]
+    if user_ids:  # the user's own layers are drawn on top of whatever the job shows
+        if job.get("layers"):
+            base = list(job["layers"])
+        elif camp is not None and any(lid in atlas.layers for lid in camp.layers):
+            base = [lid for lid in atlas.layers if lid in camp.layers]
+        else:
+            base = [lid for lid, layer in atlas.layers.items() if layer.spec.default_visible and lid not in user_ids]
+        job = {**job, "layers": [*base, *[u for u in user_ids if u not in base]]}
     dates_txt = _split(job.get("date"))
     if dates_txt:
         dates = [parse_day(d) for d in dates_txt]
@@ -158,18 +178,64 @@ def run_job(atlas: Any, job: dict[str, Any], *, quiet: bool = False) -> list[Pat
     return written
 
 
-def _batch_jobs(path: str) -> list[dict[str, Any]]:
+def check_job(job: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """Type- and range-check a job with :class:`~layers.export.request.ExportJob`.
+
+    Returns the job as a plain dict (lists for dates and layers, unset options left out).
+
+    Raises
+    ------
+    ExportError
+        One line naming every bad field.
+    """
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExportError(f"batch file {path} not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ExportError(f"batch file {path} is not valid TOML ({exc})") from None
+        return ExportJob.model_validate(job).options()
+    except ValidationError as exc:
+        raise ExportError(job_error_message(exc, where)) from None
+
+
+def _batch_jobs(path: str) -> list[dict[str, Any]]:
+    name = Path(path).name
+    try:
+        raw = loads_toml(read_bounded(path, MAX_BATCH_BYTES, what="batch file"), name, max_bytes=MAX_BATCH_BYTES)
+    except ParseLimitError as exc:
+        raise ExportError(f"batch file {exc}") from None
+    unknown = set(raw) - {"defaults", "export"}
+    if unknown:
+        raise ExportError(f"batch file {name}: unknown table(s) {', '.join(sorted(unknown))} "
+                          "(a batch file has [defaults] and [[export]])")
     defaults = raw.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise ExportError(f"batch file {name}: [defaults] must be a table")
     jobs = raw.get("export", [])
-    if not isinstance(jobs, list) or not jobs:
-        raise ExportError(f"batch file {path} has no [[export]] tables")
-    return [{**defaults, **{k.replace("-", "_"): v for k, v in j.items()}} for j in jobs]
+    if not isinstance(jobs, list) or not jobs or not all(isinstance(j, dict) for j in jobs):
+        raise ExportError(f"batch file {name} has no [[export]] tables")
+    if len(jobs) > MAX_BATCH_JOBS:
+        raise ExportError(f"batch file {name} has {len(jobs)} jobs; the limit is {MAX_BATCH_JOBS}")
+    out = []
+    for i, j in enumerate(jobs, 1):
+        merged = {**{k.replace("-", "_"): v for k, v in defaults.items()},
+                  **{k.replace("-", "_"): v for k, v in j.items()}}
+        out.append(check_job(merged, f"batch file {name}, [[export]] #{i}"))
+    return out
+
+
+def _with_user_layers(atlas: Any, paths: list[str]) -> Any:
+    """The atlas plus the user's layer files (``--layer``); a bad file is an ExportError."""
+    if not paths:
+        return atlas
+    from layers.userlayers import UserLayerError, load_user_layer_file, with_user_layers
+
+    added: list[Any] = []
+    for p in dict.fromkeys(paths):
+        try:
+            added.append(load_user_layer_file(p, atlas, index=len(added) + 1))
+        except UserLayerError as exc:
+            raise ExportError(f"--layer {exc.one_line()}") from None
+    for ul in added:
+        for note in ul.notes:
+            print(f"note: {ul.file}: {note}", file=sys.stderr)
+    return with_user_layers(atlas, added)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                 "orientation": args.orientation, "title": args.title, "label_lang": args.label_lang,
                 "from": args.start, "to": args.end, "step": args.step, "fps": args.fps, "output": args.output,
             }.items() if v is not None}
+            job = check_job(job, "command line")
             if not job.get("format"):
                 raise ExportError("no format: give --format (" + ", ".join(FORMATS) + ")")
             if not job.get("output"):
@@ -193,9 +260,20 @@ def main(argv: list[str] | None = None) -> int:
                 for d in _split(job.get(key)) or []:
                     parse_day(d, {"date": "date", "from": "--from", "to": "--to"}[key])
             jobs = [job]
+        for job in jobs:
+            for key in ("date", "from", "to"):
+                for d in _split(job.get(key)) or []:
+                    parse_day(d, {"date": "date", "from": "--from", "to": "--to"}[key])
+        for opt, folder in (("--data-dir", args.data_dir), ("--sources-dir", args.sources_dir)):
+            if folder is not None and not folder.is_dir():
+                raise ExportError(f"{opt} {folder} is not a folder")
         from layers.loading import load_atlas
 
         atlas = load_atlas(args.data_dir, args.sources_dir)
+        if not atlas.layers:
+            first = f" (first problem: {atlas.errors[0]})" if atlas.errors else ""
+            raise ExportError(f"no layer could be loaded from {args.data_dir or 'geodata/'}{first}")
+        atlas = _with_user_layers(atlas, [*args.layer, *{p for j in jobs for p in j.get("layer", [])}])
         if atlas.errors:
             print(f"warning: {len(atlas.errors)} data problem(s); the files concerned are skipped "
                   f"(first: {atlas.errors[0]})", file=sys.stderr)

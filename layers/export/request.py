@@ -7,9 +7,13 @@ message for bad input, so the app and the command line can show it as is.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from layers.dates import DateError, parse_date
 from layers.export.errors import ExportError
@@ -19,12 +23,15 @@ from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
 __all__ = [
     "DEFAULT_TITLE",
+    "FPS_RANGE",
     "MAX_DPI",
     "OVERVIEW_BOUNDS",
     "PAPER_MM",
+    "ExportJob",
     "MapRequest",
     "PageSize",
     "check_layers",
+    "job_error_message",
     "page_size",
     "parse_day",
     "parse_size",
@@ -268,3 +275,116 @@ def page_size(
     # Without a dpi, small images get a lower one so the page stays big enough for its text.
     res = float(dpi or max(72.0, min(150.0, min(w, h) / 4.2)))
     return PageSize((w + 0.001) / res, (h + 0.001) / res, res)  # + 0.001 px: exact size after truncation
+
+
+# ---- command-line and batch jobs ---------------------------------------------------------
+
+#: Animation speed accepted, frames per second.
+FPS_RANGE = (0.1, 60.0)
+#: Most dates one job may ask for (one file each).
+MAX_JOB_DATES = 1000
+
+_Text = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+_DateText = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+def _date_text(v: Any) -> Any:
+    # TOML has a date type: ``date = 1939-08-20`` arrives as datetime.date
+    if isinstance(v, dt.datetime):
+        raise ValueError("give a date, not a date and time")  # noqa: TRY004 - pydantic wants ValueError
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+class ExportJob(BaseModel):
+    """One export job (command-line options or a ``[[export]]`` table of a batch file).
+
+    Every value is type- and range-checked here, so a wrong type gives a one-line error
+    naming the field instead of a traceback further on.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    format: _Text | None = None
+    date: list[_DateText] | None = Field(default=None, max_length=MAX_JOB_DATES)
+    campaign: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)] | None = None
+    layers: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None = Field(
+        default=None, max_length=500)
+    bounds: _Text | None = None
+    view: _Text | None = None
+    dpi: Annotated[float, Field(ge=50, le=MAX_DPI, allow_inf_nan=False)] | None = None
+    size: _Text | None = None
+    paper: _Text | None = None
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    label_lang: _Text | None = None
+    start: _DateText | None = Field(default=None, alias="from")
+    end: _DateText | None = Field(default=None, alias="to")
+    step: Literal["day", "event"] = "day"
+    fps: Annotated[float, Field(ge=FPS_RANGE[0], le=FPS_RANGE[1], allow_inf_nan=False)] | None = None
+    output: _Text | None = None
+    user_layers: list[_Text] = Field(default_factory=list, alias="layer", max_length=20)
+
+    @field_validator("date", "layers", mode="before")
+    @classmethod
+    def _split_list(cls, v: Any) -> Any:
+        v = _date_text(v)
+        if isinstance(v, str):
+            return [x.strip() for x in v.split(",") if x.strip()] or None
+        if isinstance(v, (list, tuple)):
+            return [_date_text(x) for x in v]
+        return v
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _one_date(cls, v: Any) -> Any:
+        return _date_text(v)
+
+    @field_validator("user_layers", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("bounds", mode="before")
+    @classmethod
+    def _bounds(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            if len(v) != 4 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
+                raise ValueError("must be four numbers: south,west,north,east")
+            v = ",".join(repr(float(x)) for x in v)
+        if isinstance(v, str):
+            try:
+                nums = [float(p) for p in v.split(",")]
+            except ValueError:
+                nums = []
+            if nums and not all(math.isfinite(x) for x in nums):
+                raise ValueError("must be finite numbers")
+        return v
+
+    @field_validator("dpi", "fps", mode="before")
+    @classmethod
+    def _number(cls, v: Any) -> Any:
+        if isinstance(v, bool) or (v is not None and not isinstance(v, (int, float))):
+            raise ValueError("must be a number")
+        return v
+
+    def options(self) -> dict[str, Any]:
+        """The job as the dict :func:`layers.export.cli.run_job` reads (unset options left out)."""
+        out = self.model_dump(by_alias=True, exclude_none=True, exclude={"user_layers"})
+        if self.user_layers:
+            out["layer"] = list(self.user_layers)
+        return out
+
+
+def job_error_message(exc: ValidationError, where: str = "") -> str:
+    """One line naming each bad field of a :class:`ExportJob`."""
+    parts = []
+    for e in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in e["loc"] if not isinstance(p, int)) or "job"
+        if loc == "user_layers":
+            loc = "layer"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown option"
+        parts.append(f"{loc.replace('_', '-') if where == 'command line' else loc}: {msg}")
+    prefix = f"{where}: " if where else ""
+    return prefix + "; ".join(parts)

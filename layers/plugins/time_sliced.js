@@ -308,8 +308,40 @@ function fefTimeSliced(map, cfg) {
   /* ---- Streamlit bridge (component protocol v1) ---- */
   var inStreamlit = !!cfg.streamlit && window.parent !== window;
   var seq = 0, reportTimer = null, lastDateNonce = null, lastViewNonce = null, lastVisibleKey = null;
+  /* Only the Streamlit page that embeds this frame may drive it: messages must come from
+   * window.parent and from the origin the component is served from (the app's own; the
+   * app refuses to be framed by other sites). Anything else is ignored and counted. */
+  var expectedOrigin = cfg.parent_origin || window.location.origin;
+  FEF.rejectedMessages = 0;
+  function trustedMessage(ev) {
+    return ev.source === window.parent && ev.origin === expectedOrigin;
+  }
   function post(type, extra) {
-    window.parent.postMessage(L.extend({ isStreamlitMessage: true, type: type }, extra || {}), "*");
+    window.parent.postMessage(L.extend({ isStreamlitMessage: true, type: type }, extra || {}), expectedOrigin);
+  }
+  /* Layers of the session (a user's upload): not in the page written for the dataset, so
+   * Streamlit sends their bundle URL in the render args and they are added here. */
+  var userLayerIds = {};
+  function syncUserLayers(list) {
+    var want = {};
+    (list || []).forEach(function (spec) {
+      if (!spec || typeof spec.id !== "string" || typeof spec.url !== "string") { return; }
+      want[spec.id] = true;
+      if (states[spec.id]) { return; }
+      var st = { spec: { id: spec.id, title: String(spec.title || spec.id), order: +spec.order || 1000, url: spec.url },
+                 group: L.featureGroup(), feats: [], loaded: false, loading: null, visible: false };
+      states[spec.id] = st;
+      userLayerIds[spec.id] = true;
+    });
+    Object.keys(userLayerIds).forEach(function (id) {
+      if (!want[id]) {
+        if (map.hasLayer(states[id].group)) { map.removeLayer(states[id].group); }
+        delete states[id];
+        delete userLayerIds[id];
+        delete FEF.loaded[id];
+      }
+    });
+    return Object.keys(want).sort().join(",");
   }
   function report(isDate) {
     if (!inStreamlit) { return; }
@@ -343,7 +375,7 @@ function fefTimeSliced(map, cfg) {
   function onRender(args) {
     if (args.height) { post("streamlit:setFrameHeight", { height: args.height }); }
     var vis = args.visible || [];
-    var key = vis.join(",");
+    var key = vis.join(",") + "|" + syncUserLayers(args.user_layers);
     var p = Promise.resolve();
     if (key !== lastVisibleKey) { lastVisibleKey = key; p = setVisible(vis); }
     if (args.date_request && args.date_request.nonce !== lastDateNonce) {
@@ -391,6 +423,7 @@ function fefTimeSliced(map, cfg) {
     var firstRender = true;
     window.addEventListener("message", function (ev) {
       var d = ev.data;
+      if (!trustedMessage(ev)) { FEF.rejectedMessages++; return; }
       if (d && d.type === "streamlit:render") {
         var p = onRender(d.args || {});
         if (firstRender) { firstRender = false; p.then(markReady); }
@@ -399,7 +432,7 @@ function fefTimeSliced(map, cfg) {
     post("streamlit:componentReady", { apiVersion: 1 });
     post("streamlit:setFrameHeight", { height: cfg.height || 640 });
   }
-  lastVisibleKey = initial.join(",");
+  lastVisibleKey = initial.join(",") + "|";
   var initialDrawn = setVisible(initial);
   if (!inStreamlit) { initialDrawn.then(markReady); }
   FEF.goto = function (day) { ui.go(day, true); };

@@ -1,0 +1,49 @@
+"""Serve the dashboard with the atlas' frame policy: ``streamlit run serve.py``.
+
+Streamlit's own options cannot add response headers, but its ASGI entry point
+(``st.App``, Streamlit ≥ 1.53) takes Starlette middleware. This file wraps ``app.py`` in
+a small middleware that sends, on every HTTP response:
+
+- ``Content-Security-Policy: frame-ancestors 'self'`` — browsers refuse to show the app
+  inside a frame of another site (clickjacking); the map component, served by the app
+  itself, may still be framed by the app;
+- ``X-Frame-Options: SAMEORIGIN`` — the same for browsers that predate CSP level 2.
+
+``streamlit run app.py`` still works (for development) but sends neither header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+FRAME_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", b"frame-ancestors 'self'"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+
+
+class FramePolicyMiddleware:
+    """Pure ASGI middleware adding :data:`FRAME_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message.get("type") == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in FRAME_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+app = st.App("app.py", middleware=[Middleware(FramePolicyMiddleware)])
