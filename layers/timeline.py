@@ -7,7 +7,7 @@ module builds the table and the chart; the app only shows it and reads the click
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -114,7 +114,8 @@ def timeline_chart(
         .encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Map date")])
     )
     rows = max(1, shown["group"].nunique())
-    return alt.layer(spans, marks, rule).properties(width=width, height=40 + 26 * rows)
+    chart = alt.layer(spans, marks, rule).properties(width=width, height=40 + 26 * rows)
+    return cast(alt.LayerChart, chart)
 
 
 def _colour() -> Any:

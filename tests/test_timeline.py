@@ -21,7 +21,7 @@ def test_chart_spans_the_range_marks_the_map_date_and_selects_by_id(atlas):
     chart = timeline_chart(timeline_frame(atlas), dt.date(1938, 8, 6),
                            start=dt.date.fromisoformat(camp.start), end=dt.date.fromisoformat(camp.end))
     spec = chart.to_dict()
-    spans, marks, rule = spec["layer"]
+    _spans, marks, rule = spec["layer"]
     assert marks["encoding"]["x"]["scale"]["domain"][0].startswith(camp.start)
     params = spec.get("params", []) + marks.get("params", [])
     assert any(p["name"] == SELECTION and p["select"]["fields"] == ["id"] for p in params), params

@@ -57,8 +57,14 @@ class TimeSlicedLayers(MacroElement):
         self.js = (_HERE / "time_sliced.js").read_text(encoding="utf-8")
         self.css = (_HERE / "time_sliced.css").read_text(encoding="utf-8")
 
-    def render(self, **kwargs: Any) -> None:
-        """Add the style and the script to the figure, as text (no Jinja involved)."""
+    def render(self, **kwargs: Any) -> str:
+        """Add the style and the script to the figure, as text (no Jinja involved).
+
+        Returns
+        -------
+        str
+            Always empty: the element writes into the figure's header and script, not in place.
+        """
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("TimeSlicedLayers must be added to a map inside a Figure before rendering")
@@ -69,3 +75,4 @@ class TimeSlicedLayers(MacroElement):
         # the map's JS variable name is a folium-generated identifier (map_<hex>), not data
         script = f"{self.js}\nfefTimeSliced({parent.get_name()}, {self.config_json});\n"
         figure.script.add_child(RawElement(script), name=self.get_name())
+        return ""

@@ -45,8 +45,8 @@ def test_find_changkufeng_flies_to_lake_khasan_and_sets_1938(page: Any, app_url:
     expect(first).to_be_visible(timeout=10000)
     first.click()
     mp.frame.wait_for_function(
-        "() => { const f = window.__fef; return f && f.day >= %d && f.day <= %d; }"
-        % (to_day("1938-07-01"), to_day("1938-08-16")), timeout=10000)
+        f"() => {{ const f = window.__fef; return f && f.day >= {to_day('1938-07-01')} "
+        f"&& f.day <= {to_day('1938-08-16')}; }}", timeout=10000)
     page.wait_for_timeout(500)
     v = mp.view()
     assert abs(v["lat"] - 42.45) < 0.3 and abs(v["lng"] - 130.59) < 0.3 and v["zoom"] >= 10, v
