@@ -30,6 +30,7 @@ __all__ = [
     "FeatureProperties",
     "Figure",
     "LayerSpec",
+    "Phase",
     "SeedCorrection",
     "Side",
     "Source",
@@ -259,6 +260,57 @@ class Source(BaseModel):
         return self.type == "seed"
 
 
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _check_bounds(bounds: Bounds | None) -> None:
+    if bounds is None:
+        return
+    (south, west), (north, east) = bounds
+    if not (south < north and west < east):
+        raise ValueError("bounds must be [[south, west], [north, east]]")
+
+
+class Phase(BaseModel):
+    """One phase of a campaign (``[[<campaign>.phases]]`` in ``geodata/campaigns.toml``).
+
+    ``start``/``end`` are half-open like every feature: the phase lasts until the day
+    before ``end``. Word counts of ``summary`` and the sources' resolution are checked by
+    :func:`layers.campaign_data.check_phases` (they need the bibliography).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Identifier
+    title: ShortText
+    start: str
+    end: str
+    default_date: str | None = None
+    bounds: Bounds | None = None
+    summary: LongText
+    sources: list[Identifier] = Field(min_length=1)
+
+    @field_validator("start", "end", "default_date")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        return _check_date(v, allow_none=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> Phase:
+        s, e = parse_date(self.start).start_day, parse_date(self.end).start_day
+        if s >= e:
+            raise ValueError(f"phase {self.id!r}: start {self.start} is not before end {self.end}")
+        if self.default_date is not None and not s <= parse_date(self.default_date).start_day < e:
+            raise ValueError(f"phase {self.id!r}: default_date {self.default_date} is not in [start, end)")
+        _check_bounds(self.bounds)
+        return self
+
+    @property
+    def map_date(self) -> str:
+        """The day the phase map shows: ``default_date``, else ``start``."""
+        return self.default_date or self.start
+
+
 class Campaign(BaseModel):
     """A campaign preset: date range, extent and layers (``geodata/campaigns.toml``)."""
 
@@ -269,17 +321,36 @@ class Campaign(BaseModel):
     start: str
     end: str
     default_date: str
-    bounds: tuple[tuple[float, float], tuple[float, float]]
+    bounds: Bounds
     layers: list[Identifier]
+    phases: list[Phase] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Campaign:
         s, e, d = (parse_date(x).start_day for x in (self.start, self.end, self.default_date))
         if not s <= d <= e:
             raise ValueError("default_date must lie between start and end")
-        (south, west), (north, east) = self.bounds
-        if not (south < north and west < east):
-            raise ValueError("bounds must be [[south, west], [north, east]]")
+        _check_bounds(self.bounds)
+        prev: Phase | None = None
+        seen: set[str] = set()
+        for ph in self.phases:
+            if ph.id in seen:
+                raise ValueError(f"phase id {ph.id!r} is used twice")
+            seen.add(ph.id)
+            ps, pe = parse_date(ph.start).start_day, parse_date(ph.end).start_day
+            if ps < s or pe > parse_date(self.end).end_day:
+                raise ValueError(
+                    f"phase {ph.id!r} ({ph.start} … {ph.end}) is not inside the campaign ({self.start} … {self.end})"
+                )
+            if prev is not None:
+                prev_end = parse_date(prev.end).start_day
+                if ps < parse_date(prev.start).start_day:
+                    raise ValueError(f"phase {ph.id!r} starts before the phase {prev.id!r} listed above it")
+                if ps < prev_end:
+                    raise ValueError(
+                        f"phase {ph.id!r} (from {ph.start}) overlaps phase {prev.id!r} (until {prev.end}, exclusive)"
+                    )
+            prev = ph
         return self
 
 

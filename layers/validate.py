@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m layers.validate            # the whole atlas
+    python -m layers.validate            # the whole atlas (with phases, tours, units tables)
     python -m layers.validate FILE ...   # only these layer files (still uses sources/)
     python -m layers.validate --layer MY.geojson   # check your own layer (GeoJSON/GeoPackage)
 
@@ -16,7 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from layers.catalog import default_sources_dir, load_spec
+from layers.campaign_data import check_campaign_files
+from layers.catalog import default_data_dir, default_sources_dir, load_spec
 from layers.loading import Atlas, LayerLoadError, load_atlas, parse_layer
 from layers.sources import load_bibliography
 
@@ -36,12 +37,17 @@ def main(argv: list[str] | None = None) -> int:
         atlas = load_atlas()
         for e in atlas.errors:
             print(e)
+        # campaign maps: phases, tours and the units tables (geodata/SCHEMA.md, last section)
+        campaign_problems = check_campaign_files(default_data_dir(), atlas.campaigns, atlas.specs, atlas.bibliography)
+        for msg in campaign_problems:
+            print(msg)
         n = sum(len(l.gdf) for l in atlas.layers.values())
+        n_bad = len(atlas.errors) + len(campaign_problems)
         print(
             f"{len(atlas.layers)} layers, {n} features, {len(atlas.bibliography)} sources, "
-            f"{len(atlas.corrections)} seed corrections: {len(atlas.errors)} problems"
+            f"{len(atlas.corrections)} seed corrections: {n_bad} problems"
         )
-        return 1 if atlas.errors else 0
+        return 1 if n_bad else 0
     bib = load_bibliography(default_sources_dir())
     for msg in bib.errors:
         print(f"sources/{msg}")
