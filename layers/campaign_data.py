@@ -198,7 +198,11 @@ class Unit(BaseModel):
 
 
 class Movement(_Dated):
-    """A dated movement, origin → objective (``[[movement]]``)."""
+    """A dated movement, origin → objective (``[[movement]]``).
+
+    Its ``side`` is the unit's; a movement without a unit may say ``side`` itself (else it
+    is drawn in the layer's neutral style).
+    """
 
     id: Identifier
     name: ShortText
@@ -213,12 +217,6 @@ class Movement(_Dated):
     sources: list[Identifier] = Field(min_length=1)
     label: ShortText | None = None
     note: LongText | None = None
-
-    @model_validator(mode="after")
-    def _side_known(self) -> Movement:
-        if self.unit is None and self.side is None:
-            raise ValueError(f"movement {self.id!r} needs a unit or a side")
-        return self
 
 
 class UnitsFile(BaseModel):
