@@ -21,7 +21,12 @@ VENDOR_DIR = REPO_ROOT / "static" / "vendor"
 #: Where Streamlit serves ``static/`` (``server.enableStaticServing``).
 STATIC_URL = "/app/static"
 
-_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
+_JS = [
+    ("leaflet", "leaflet/leaflet.js"),
+    ("jquery", "jquery/jquery.min.js"),
+    # unit symbols (SVG from a SIDC) for the campaign layers
+    ("milsymbol", "milsymbol/milsymbol.js"),
+]
 _CSS = [("leaflet_css", "leaflet/leaflet.css")]
 
 

@@ -30,9 +30,48 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     # folium's Popup builds its content with jQuery
     "jquery": ("3.7.1", {"package/dist/jquery.min.js": "jquery.min.js", "package/LICENSE.txt": "LICENSE"}),
+    # military unit symbols (APP-6 / MIL-STD-2525) drawn as SVG from each unit's SIDC
+    "milsymbol": ("3.0.4", {"package/dist/milsymbol.js": "milsymbol.js", "package/LICENSE": "LICENSE"}),
+    # two dates side by side (layers/plugins/compare.js); the package ships CommonJS source
+    # only, wrapped for the browser by _wrap_side_by_side below
+    "leaflet-side-by-side": (
+        "2.2.0",
+        {
+            "package/index.js": "leaflet-side-by-side.js",
+            "package/layout.css": "layout.css",
+            "package/range.css": "range.css",
+            "package/range-icon.png": "images/range-icon.png",
+            "package/LICENSE": "LICENSE",
+        },
+    ),
 }
 
-LICENCES = {"leaflet": "BSD-2-Clause", "jquery": "MIT"}
+LICENCES = {"leaflet": "BSD-2-Clause", "jquery": "MIT", "milsymbol": "MIT", "leaflet-side-by-side": "MIT"}
+
+
+def _wrap_side_by_side(text: str) -> str:
+    """leaflet-side-by-side's ``index.js`` as a browser script using the global ``L``.
+
+    Its three ``require`` lines and the ``module.exports`` line are removed (the CSS files
+    are loaded as stylesheets) and the rest runs in a function given ``window.L``.
+    """
+    drop = ["var L = require('leaflet')", "require('./layout.css')", "require('./range.css')",
+            "module.exports = L.Control.SideBySide"]
+    lines = text.splitlines()
+    for d in drop:
+        if d not in lines:
+            raise SystemExit(f"leaflet-side-by-side changed: line {d!r} not found; review the wrapper")
+    body = "\n".join(line for line in lines if line not in drop)
+    return "/* leaflet-side-by-side 2.2.0 (MIT), wrapped for the browser by scripts/vendor_assets.py */\n" \
+        "(function (L) {\n" + body + "\n})(window.L);\n"
+
+
+#: (package, file under static/vendor/<package>/) -> text transform applied after extraction
+TRANSFORMS = {
+    ("leaflet-side-by-side", "leaflet-side-by-side.js"): _wrap_side_by_side,
+    # layers.assets.inline_assets inlines images referenced as images/<name>.png
+    ("leaflet-side-by-side", "range.css"): lambda t: t.replace("url(range-icon.png)", "url(images/range-icon.png)"),
+}
 
 ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "static" / "vendor"
@@ -67,6 +106,8 @@ def main() -> None:
                     data = tar.extractfile(member)
                     assert data is not None, member
                     blob = data.read()
+                    if (name, rel) in TRANSFORMS:
+                        blob = TRANSFORMS[(name, rel)](blob.decode("utf-8")).encode("utf-8")
                     out = target / rel
                     out.parent.mkdir(parents=True, exist_ok=True)
                     out.write_bytes(blob)
