@@ -23,6 +23,7 @@ from layers.catalog import REPO_ROOT
 from layers.dates import OPEN_END
 from layers.loading import Atlas, Layer
 from layers.popups import popup_html, tooltip_html
+from layers.safetext import html_text
 from layers.styling import leaflet_options, style_for
 
 __all__ = [
@@ -32,6 +33,9 @@ __all__ = [
     "arrowhead",
     "basemap_bundle",
     "bundle_json",
+    "curve_line",
+    "generic_sidc",
+    "label_priority",
     "label_rule",
     "layer_bundle",
     "legend_label",
@@ -58,7 +62,8 @@ def round_coords(obj: Any, ndigits: int = 5) -> Any:
 def arrowhead(line: LineString, size_deg: float | None = None) -> Polygon:
     """Triangle at the end of ``line``, pointing along its last segment.
 
-    The size scales with the line's length (a fifth of it, 0.02°–0.6°) and is corrected
+    The size scales with the line's length (a sixth of it, 0.004°–0.35°: short assault arrows
+    of a hill fight keep a head in proportion) and is corrected
     for the convergence of meridians so the head looks symmetric on the map.
 
     Parameters
@@ -82,7 +87,7 @@ def arrowhead(line: LineString, size_deg: float | None = None) -> Polygon:
         total = sum(
             math.hypot((b[0] - a[0]) * k, b[1] - a[1]) for a, b in itertools.pairwise(coords)
         )
-        size_deg = min(0.6, max(0.02, total / 5))
+        size_deg = min(0.35, max(0.004, total / 6))
     half = size_deg * 0.45
     bx, by = -ux * size_deg, -uy * size_deg
     left = (x1 + (bx - uy * half) / k, y1 + (by + ux * half))
@@ -99,12 +104,59 @@ def with_arrowheads(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.GeometryCollection([*lines, *heads])
 
 
-def _display_geometry(geom: shapely.Geometry | None, kind: str) -> dict[str, Any] | None:
+def curve_line(line: LineString, steps: int = 16) -> LineString:
+    """A smooth curve through a movement's path (for ``curved = true``).
+
+    The vertices are the control points of a quadratic B-spline clamped to the first and
+    last vertex: with three vertices this is the quadratic Bézier origin → bend →
+    objective; with more, piecewise quadratic arcs between segment midpoints. A path of
+    two vertices has no stated bend and stays straight (the side of a bend would be
+    invented).
+
+    Parameters
+    ----------
+    line : shapely.LineString
+        Lon/lat vertices, origin → objective.
+    steps : int
+        Points per arc.
+
+    Returns
+    -------
+    shapely.LineString
+    """
+    pts = np.asarray(line.coords, dtype=float)[:, :2]
+    if len(pts) < 3:
+        return line
+    mids = (pts[:-1] + pts[1:]) / 2
+    starts = np.vstack([pts[:1], mids[1:-1]])
+    ends = np.vstack([mids[1:-1], pts[-1:]])
+    ctrls = pts[1:-1]
+    t = np.linspace(0.0, 1.0, steps + 1)[:, None]
+    out = [pts[:1]]
+    for a, c, b in zip(starts, ctrls, ends, strict=True):
+        arc = (1 - t) ** 2 * a + 2 * (1 - t) * t * c + t**2 * b
+        out.append(arc[1:])
+    return LineString(np.vstack(out))
+
+
+def _curved(geom: shapely.Geometry) -> shapely.Geometry:
+    if isinstance(geom, LineString):
+        return curve_line(geom)
+    if isinstance(geom, MultiLineString):
+        return MultiLineString([curve_line(g) for g in geom.geoms])
+    return geom
+
+
+def _display_geometry(
+    geom: shapely.Geometry | None, kind: str, curved: bool = False
+) -> dict[str, Any] | None:
     if geom is None:
         return None
     if geom.geom_type not in ("Point", "MultiPoint"):
         geom = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
     if kind == "movement":
+        if curved:
+            geom = _curved(geom)
         geom = with_arrowheads(geom)
     return round_coords(mapping(geom))
 
@@ -117,14 +169,66 @@ LABEL_ZOOM = {
 _SHAPES = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
+#: Campaign-layer kinds that name a key place of the campaign (their labels win collisions).
+KEY_PLACE_KINDS = frozenset(
+    {"battle_site", "place", "hill", "lake", "headquarters", "base", "river_point", "boundary_marker",
+     "river_mouth", "city", "town", "village"}
+)
+_PLACE_PRIORITY = {
+    "capital": 80, "city": 70, "port": 62, "town": 55, "lake": 50, "island": 45, "battle_site": 60,
+    "village": 40, "settlement": 40, "rail_station": 35, "hill": 38,
+}
+#: Unit echelons, higher first, with the label priority and the zoom from which the name shows.
+ECHELON_RANK = {
+    "command": (84, 5), "front": (84, 5), "army_group": (82, 5), "army": (80, 6), "corps": (76, 7),
+    "division": (72, 8), "brigade": (66, 9), "regiment": (60, 9), "battalion": (52, 10),
+    "company": (44, 11), "platoon": (40, 12), "section": (38, 12), "squad": (36, 12), "team": (34, 12),
+}
+
+
+def label_priority(spec_group: str, props: dict[str, Any]) -> int:
+    """How important a feature's label is (0–100): higher labels win when labels collide.
+
+    Key places of a campaign (the battle site, hills, lakes, headquarters of a campaign
+    layer) come first, then higher echelons, then places of the reference layers by size,
+    then positions, events and movements.
+    """
+    kind = str(props.get("kind"))
+    if kind == "unit":
+        return ECHELON_RANK.get(str(props.get("echelon")), (30, 10))[0]
+    if spec_group == "reference":
+        return _PLACE_PRIORITY.get(kind, 30)
+    if kind in KEY_PLACE_KINDS:
+        return 95 if kind == "battle_site" else 90
+    return {"position": 64, "event": 58, "movement": 50}.get(kind, 45)
+
+
+def generic_sidc(sidc: str) -> str:
+    """A SIDC with its echelon and headquarters/task-force modifiers blanked (for the legend).
+
+    Handles letter SIDCs (MIL-STD-2525C, 15 characters: positions 11–12) and number SIDCs
+    (2525D/APP-6 D, 20 digits: positions 8–10); other strings are returned unchanged.
+    """
+    if len(sidc) == 15 and sidc[:1].isalpha():
+        return sidc[:10] + "--" + sidc[12:]
+    if len(sidc) == 20 and sidc.isdigit():
+        return sidc[:7] + "000" + sidc[10:]
+    return sidc
+
+
 def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) -> tuple[str, int] | None:
     """The map label of a feature and the zoom from which it shows, if it has one.
 
     Features with an explicit ``label`` are labelled from zoom 6; points of the reference
-    layers (places) by their kind (:data:`LABEL_ZOOM`).
+    layers (places) by their kind (:data:`LABEL_ZOOM`). Units are named next to their
+    symbol by the browser (see ``unit``), not by a separate label.
     """
+    if props.get("kind") == "unit":
+        return None
     if props.get("label"):
         return str(props["label"]), 6
+    if spec_group == "campaign" and geom_type == "Point" and props["kind"] in KEY_PLACE_KINDS:
+        return str(props["name"]), 7
     if spec_group == "reference" and geom_type in ("Point", "MultiPoint") and props["kind"] in LABEL_ZOOM:
         return str(props["name"]), LABEL_ZOOM[props["kind"]]
     return None
@@ -141,39 +245,114 @@ def legend_label(layer: Layer, props: dict[str, Any]) -> str:
     return layer.spec.title
 
 
+def unit_names(atlas: Atlas) -> dict[str, str]:
+    """Name of every unit of the atlas by ``unit_id`` (for parents and movements)."""
+    out: dict[str, str] = {}
+    for layer in atlas.layers.values():
+        gdf = layer.gdf
+        if "kind" not in gdf or not (gdf["kind"] == "unit").any():
+            continue
+        for props in gdf.loc[gdf["kind"] == "unit", "properties"]:
+            uid = props.get("unit_id")
+            if isinstance(uid, str) and uid not in out:
+                out[uid] = str(props["name"])
+    return out
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def _unit_facts_html(props: dict[str, Any], names: dict[str, str]) -> str:
+    """Escaped rows for a unit's or a movement's popup: echelon, parent, where, the unit moved."""
+    rows: list[tuple[str, str]] = []
+    if props["kind"] == "unit":
+        what = " ".join(_words(v) for v in (props.get("unit_type"), props.get("echelon")) if v)
+        if what:
+            rows.append(("Unit", what[:1].upper() + what[1:]))
+        parent = props.get("parent")
+        if parent:
+            rows.append(("Part of", names.get(str(parent), _words(parent))))
+        if props.get("commander"):
+            rows.append(("Commander", str(props["commander"])))
+        if props.get("where"):
+            rows.append(("Where", str(props["where"])))
+    elif props.get("unit"):
+        rows.append(("Unit", names.get(str(props["unit"]), _words(props["unit"]))))
+    if props.get("phase"):
+        rows.append(("Phase", _words(props["phase"])))
+    if not rows:
+        return ""
+    body = "".join(f"<div><b>{html_text(k)}:</b> {html_text(v)}</div>" for k, v in rows)
+    return f'<div class="fef-unit-facts">{body}</div>'
+
+
+def _with_facts(popup: str, facts: str) -> str:
+    """Insert ``facts`` after the dates line of a popup (or at its end)."""
+    if not facts:
+        return popup
+    at = popup.find('<div class="fef-dates">')
+    end = popup.find("</div>", at) if at >= 0 else -1
+    if end < 0:
+        return popup + facts
+    end += len("</div>")
+    return popup[:end] + facts + popup[end:]
+
+
 def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
     """The display bundle of one layer.
 
     Returns
     -------
     dict
-        ``{"id", "title", "order", "styles": [leaflet options], "features": [...]}``;
-        each feature is ``{"g": geometry, "s": start_day, "e": end_day or None,
-        "y": style index, "k": kind, "t": tooltip html, "p": popup html}``.
+        ``{"id", "title", "order", "styles": [leaflet options], "features": [...],
+        "legend": [[label, shape, style index(, sidc)]]}``; each feature is ``{"g":
+        geometry, "s": start_day, "e": end_day or None, "y": style index, "k": kind,
+        "t": tooltip html, "p": popup html, "lg": legend row}``, plus ``"l"``/``"lz"``/
+        ``"lp"`` (label, its minimum zoom and priority) when labelled and, for units,
+        ``"u": {"sidc", "n": name, "lz", "lp"}`` (drawn as a symbol by ``units.js``).
     """
     spec = layer.spec
     styles: list[dict[str, Any]] = []
     style_index: dict[str, int] = {}
     feats: list[dict[str, Any]] = []
-    legend: dict[tuple[str, str], int] = {}
+    legend: dict[tuple[str, str], tuple[int, str | None]] = {}
+    names = unit_names(atlas)
     for row in layer.gdf.itertuples(index=False):
         props: dict[str, Any] = row.properties
+        kind = props["kind"]
         opts = leaflet_options(style_for(spec, props))
-        if props["kind"] == "movement":
+        if kind == "movement":
             opts = {**opts, "fillColor": opts["color"], "fillOpacity": 0.9}
         key = json.dumps(opts, sort_keys=True)
         if key not in style_index:
             style_index[key] = len(styles)
             styles.append(opts)
-        geom = _display_geometry(row.geometry, props["kind"])
+        geom = _display_geometry(row.geometry, kind, curved=bool(props.get("curved")))
         if geom is None:
             continue
         end = int(row.end_day)
         gtype = row.geometry.geom_type if row.geometry is not None else None
-        shape = "arrow" if props["kind"] == "movement" else _SHAPES.get(gtype or "", "area")
-        legend.setdefault((legend_label(layer, props), shape), style_index[key])
+        extra: dict[str, Any] = {}
+        sidc = props.get("sidc") if kind == "unit" else None
+        if isinstance(sidc, str) and sidc:
+            shape = "unit:" + generic_sidc(sidc)
+            label = legend_label(layer, props)
+            if props.get("unit_type"):
+                label = f"{label}: {_words(props['unit_type'])}"
+            rank = ECHELON_RANK.get(str(props.get("echelon")), (30, 10))
+            extra["u"] = {"sidc": sidc, "n": str(props.get("label") or props["name"]), "lz": rank[1],
+                          "lp": rank[0]}
+        else:
+            shape = "arrow" if kind == "movement" else _SHAPES.get(gtype or "", "area")
+            label = legend_label(layer, props)
+        lkey = (label, shape)
+        if lkey not in legend:
+            legend[lkey] = (len(legend), sidc if isinstance(sidc, str) else None)
         lab = label_rule(spec.group, props, gtype)
-        extra = {"l": lab[0], "lz": lab[1]} if lab else {}
+        if lab:
+            extra.update({"l": lab[0], "lz": lab[1], "lp": label_priority(spec.group, props)})
+        popup = popup_html(props, atlas.bibliography, spec.title)
         feats.append(
             {
                 **extra,
@@ -182,14 +361,25 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
                 "s": int(row.start_day),
                 "e": None if end >= OPEN_END else end,
                 "y": style_index[key],
-                "k": props["kind"],
+                "k": kind,
                 "t": tooltip_html(props),
-                "p": popup_html(props, atlas.bibliography, spec.title),
+                "p": _with_facts(popup, _unit_facts_html(props, names)),
+                "lg": legend[lkey][0],
             }
         )
+    # legend rows keep the style of the first feature drawn with them
+    first_style: dict[int, int] = {}
+    for f in feats:
+        first_style.setdefault(f["lg"], f["y"])
+    rows: list[list[Any]] = []
+    for (label, shape), (idx, _sidc) in sorted(legend.items(), key=lambda kv: kv[1][0]):
+        if shape.startswith("unit:"):
+            rows.append([label, "unit", first_style.get(idx, 0), shape[5:]])
+        else:
+            rows.append([label, shape, first_style.get(idx, 0)])
     return {
         "id": spec.id, "title": spec.title, "order": spec.order, "styles": styles, "features": feats,
-        "legend": [[label, shape, y] for (label, shape), y in legend.items()],
+        "legend": rows,
     }
 
 

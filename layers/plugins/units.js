@@ -1,0 +1,291 @@
+/* Far East Frontiers: campaign extras for the time-sliced map, an extension of fefTimeSliced
+ * (registered in window.fefExtensions, called with FEF.api).
+ *  - units: every feature with `u` (kind "unit") is drawn as a milsymbol SVG from its SIDC,
+ *    filled with a tint of its layer style's colour, sized with the zoom, named below;
+ *  - legend: only the legend rows of features drawn at this date and inside this view;
+ *    a <details>, collapsed by default on narrow maps;
+ *  - labels: after every redraw, zoom and resize, overlapping labels are hidden, the more
+ *    important one (data-lp) kept (greedy test on screen boxes).
+ * Data text only ever reaches the page through textContent; milsymbol builds the symbol as
+ * DOM nodes (asDOM) from a SIDC that must match a plain code pattern.
+ * time_sliced.js asks FEF.unitMarker for the marker of a feature with `u`. */
+(window.fefExtensions = window.fefExtensions || []).push(function fefUnits(api) {
+  "use strict";
+  var map = api.map, FEF = window.__fef;
+  var SIDC_RE = /^(?:[A-Za-z*-]{15}|[0-9]{20,30})$/;
+  var hasMs = typeof ms !== "undefined" && ms && typeof ms.Symbol === "function";
+  var units = [];
+  map.createPane("fefUnits");
+  map.getPane("fefUnits").style.zIndex = 615;
+  FEF.units = { drawn: 0, symbolErrors: 0 };
+  FEF.labels = { shown: 0, hidden: 0, runs: 0 };
+
+  /* ---- colours ---- */
+  function rgb(hex) {
+    var m = /^#([0-9a-f]{6})$/i.exec(hex || "");
+    if (!m) { return [85, 85, 85]; }
+    var n = parseInt(m[1], 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  function hex(c) {
+    return "#" + c.map(function (v) { var s = Math.round(v).toString(16); return s.length < 2 ? "0" + s : s; }).join("");
+  }
+  /* Symbol fill: the side's colour lightened so the black icon inside stays readable. */
+  function tint(colour) {
+    var c = rgb(colour);
+    return hex(c.map(function (v) { return v + (255 - v) * 0.55; }));
+  }
+  function sideColour(style) { return (style && (style.fillColor || style.color)) || "#555555"; }
+
+  /* ---- unit symbols ---- */
+  function symbolSize(z) { return Math.max(12, Math.min(30, 3 * z - 4)); }
+  function makeSymbol(sidc, colour, size) {
+    if (!hasMs || !SIDC_RE.test(sidc)) { return null; }
+    try {
+      var sym = new ms.Symbol(sidc, {
+        size: size, fillColor: tint(colour)
+      });
+      return { el: sym.asDOM(), size: sym.getSize(), anchor: sym.getAnchor() };
+    } catch (err) {
+      FEF.units.symbolErrors++;
+      return null;
+    }
+  }
+  function unitIcon(u, colour, z) {
+    var size = symbolSize(z);
+    var sym = makeSymbol(u.sidc, colour, size);
+    var box = document.createElement("div");
+    box.className = "fef-unit-box";
+    var w, h, ax, ay;
+    if (sym) {
+      sym.el.setAttribute("class", "fef-unit-svg");
+      sym.el.setAttribute("data-fill", tint(colour));
+      box.appendChild(sym.el);
+      w = Math.ceil(sym.size.width); h = Math.ceil(sym.size.height);
+      ax = sym.anchor.x; ay = sym.anchor.y;
+    } else {
+      /* no milsymbol or a code it cannot read: a plain square in the side's colour */
+      var sq = document.createElement("div");
+      sq.className = "fef-unit-fallback";
+      sq.style.background = tint(colour);
+      sq.style.borderColor = colour;
+      box.appendChild(sq);
+      w = h = 14; ax = ay = 7;
+    }
+    var cap = document.createElement("span");
+    cap.className = "fef-unit-caption fef-lz-" + (u.lz | 0);
+    cap.setAttribute("data-lp", String(+u.lp || 0));
+    cap.textContent = u.n || "";
+    cap.style.top = h + "px";
+    box.appendChild(cap);
+    box.style.width = w + "px";
+    box.style.height = h + "px";
+    return L.divIcon({ html: box, className: "fef-unit", iconSize: [w, h], iconAnchor: [ax, ay] });
+  }
+  function unitMarker(f, latlng, style) {
+    var colour = sideColour(style);
+    var mk = L.marker(latlng, {
+      icon: unitIcon(f.u, colour, map.getZoom()), pane: "fefUnits", keyboard: false, riseOnHover: true
+    });
+    mk.fefSymbolSize = symbolSize(map.getZoom());
+    units.push({ marker: mk, u: f.u, colour: colour });
+    FEF.units.drawn = units.length;
+    return mk;
+  }
+  function resizeUnits() {
+    var z = map.getZoom(), size = symbolSize(z);
+    units.forEach(function (x) {
+      if (x.marker.fefSymbolSize !== size) {
+        x.marker.fefSymbolSize = size;
+        x.marker.setIcon(unitIcon(x.u, x.colour, z));
+      }
+    });
+  }
+
+  /* ---- legend of what is drawn here and now ---- */
+  var legendOpened = false;
+  function featureBounds(f) {
+    if (!f.bb) {
+      try { f.bb = f.layer.getBounds ? f.layer.getBounds() : L.latLngBounds([f.layer.getLatLng()]); }
+      catch (err) { f.bb = null; }
+    }
+    return f.bb;
+  }
+  function legendRows() {
+    var view = map.getBounds(), states = api.states, out = [];
+    Object.keys(states).map(function (id) { return states[id]; })
+      .filter(function (st) { return st.visible && st.loaded && map.hasLayer(st.group); })
+      .sort(function (a, b) { return b.spec.order - a.spec.order; })
+      .forEach(function (st) {
+        var used = {};
+        var bf = (st.bundle && st.bundle.features) || [];
+        st.feats.forEach(function (f, i) {
+          if (!f.on) { return; }
+          var bb = featureBounds(f);
+          var lg = bf[i] && bf[i].i === f.id ? bf[i].lg : undefined;
+          if (bb && bb.isValid() && view.intersects(bb)) { used[lg === undefined ? -1 : lg] = true; }
+        });
+        /* a bundle without per-feature rows (older files): every row of the layer */
+        var rows = (st.legend || []).filter(function (row, i) { return used[i] || used[-1]; });
+        if (rows.length) { out.push({ st: st, rows: rows }); }
+      });
+    return out;
+  }
+  function renderLegend(box) {
+    if (!legendOpened) {
+      legendOpened = true;
+      box.open = (map.getSize().x || window.innerWidth) >= 600;
+    }
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var sum = document.createElement("summary");
+    sum.textContent = "Legend";
+    box.appendChild(sum);
+    var groups = legendRows(), n = 0;
+    groups.forEach(function (g) {
+      var h = document.createElement("div");
+      h.className = "fef-legend-layer";
+      h.textContent = g.st.spec.title;
+      box.appendChild(h);
+      g.rows.forEach(function (row) {
+        var r = document.createElement("div");
+        r.className = "fef-legend-row";
+        var style = g.st.styles[row[2]];
+        if (row[1] === "unit") {
+          r.className += " fef-legend-unit";
+          var sym = makeSymbol(String(row[3] || ""), sideColour(style), 11);
+          if (sym) { sym.el.setAttribute("width", "24"); sym.el.setAttribute("height", "16"); r.appendChild(sym.el); }
+        } else {
+          /* swatch: SVG from validated style numbers and colours, no data text */
+          var holder = document.createElement("span");
+          holder.innerHTML = swatch(row[1], style);
+          r.appendChild(holder.firstChild);
+        }
+        var t = document.createElement("span");
+        t.textContent = row[0];
+        r.appendChild(t);
+        box.appendChild(r);
+        n++;
+      });
+    });
+    var empty = document.createElement("div");
+    empty.className = "fef-legend-empty";
+    empty.textContent = "Nothing drawn in this view on this date.";
+    if (!n) { box.appendChild(empty); }
+    box.style.display = Object.keys(api.states).some(function (id) { return api.states[id].visible; }) ? "" : "none";
+    FEF.legendRows = n;
+  }
+
+  /* ---- labels that never overlap ---- */
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  /* the label markers of time_sliced.js carry their <span> as the icon's html: give it the
+   * bundle's priority (lp) once per layer */
+  function tagLabels() {
+    Object.keys(api.states).forEach(function (id) {
+      var st = api.states[id];
+      if (!st.loaded || st.fefTagged || !st.bundle) { return; }
+      st.fefTagged = true;
+      var bf = st.bundle.features || [];
+      st.feats.forEach(function (f, i) {
+        if (!bf[i] || !bf[i].l || !f.layer.eachLayer) { return; }
+        f.layer.eachLayer(function (l) {
+          var html = l.options && l.options.icon && l.options.icon.options.html;
+          if (html && html.setAttribute) { html.setAttribute("data-lp", String(+bf[i].lp || 0)); }
+        });
+      });
+    });
+  }
+  /* Places a label may take, as offsets from where time_sliced.js puts it (to the right of
+   * its point, top 9 px above it): right, left, above, below. Unit names stay under their symbol. */
+  function candidates(w, h, isCaption) {
+    if (isCaption) { return [[0, 0]]; }
+    return [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), 5 - h - 4], [-(w / 2 + 7), 14]];
+  }
+  function declutter() {
+    tagLabels();
+    var root = map.getContainer(), frame = root.getBoundingClientRect();
+    var els = root.querySelectorAll(".fef-label span, .fef-unit-caption");
+    var i, items = [];
+    for (i = 0; i < els.length; i++) {  // reset first, then measure: one layout for all
+      els[i].classList.remove("fef-collide");
+      if (els[i].style.transform) { els[i].style.transform = ""; }
+    }
+    for (i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (!el.textContent || el.getClientRects().length === 0) { continue; }  // hidden below its zoom
+      var r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) { continue; }
+      items.push({ el: el, r: r, p: parseFloat(el.getAttribute("data-lp")) || 0, i: i,
+                   cap: el.classList.contains("fef-unit-caption") });
+    }
+    /* symbols are obstacles for ordinary labels; key places (priority >= 85) may cover them */
+    var symbols = [];
+    var svgs = root.querySelectorAll(".fef-unit-svg, .fef-unit-fallback");
+    for (var j = 0; j < svgs.length; j++) { symbols.push(svgs[j].getBoundingClientRect()); }
+    items.sort(function (a, b) { return b.p - a.p || a.i - b.i; });
+    var kept = [], hidden = 0, PAD = 2, names = [];
+    /* the same name twice within 150 px (a place in two layers): keep the first only */
+    function near(it, b) {
+      var t = it.el.textContent, x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
+      return names.some(function (n) { return n.t === t && Math.abs(n.x - x) < 150 && Math.abs(n.y - y) < 150; });
+    }
+    items.forEach(function (it) {
+      var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap);
+      for (var k = 0; k < spots.length; k++) {
+        var dx = spots[k][0], dy = spots[k][1];
+        var r = { left: it.r.left + dx - PAD, right: it.r.right + dx + PAD, top: it.r.top + dy - PAD, bottom: it.r.bottom + dy + PAD };
+        var bare = { left: it.r.left + dx, right: it.r.right + dx, top: it.r.top + dy, bottom: it.r.bottom + dy };
+        var clash = kept.some(function (q) { return overlaps(r, q); }) ||
+          (it.p < 85 && symbols.some(function (s) { return overlaps(bare, s); })) ||
+          near(it, bare);
+        if (!clash) {
+          kept.push(r);
+          names.push({ t: it.el.textContent, x: (bare.left + bare.right) / 2, y: (bare.top + bare.bottom) / 2 });
+          if (dx || dy) { it.el.style.transform = "translate(" + dx + "px," + dy + "px)"; }
+          return;
+        }
+      }
+      it.el.classList.add("fef-collide");
+      hidden++;
+    });
+    FEF.labels = { shown: kept.length, hidden: hidden, runs: FEF.labels.runs + 1 };
+  }
+
+  /* ---- when to redo legend and labels ---- */
+  var pending = false, legendBox = null;
+  /* the legend's swatches (same drawing as time_sliced.js), from validated style values */
+  function swatch(shape, o) {
+    var dash = o.dashArray ? ' stroke-dasharray="' + o.dashArray + '"' : "";
+    var stroke = ' stroke="' + o.color + '" stroke-width="' + Math.min(o.weight, 5) + '" stroke-opacity="' + o.opacity + '"';
+    var fill = ' fill="' + (o.fillColor || o.color) + '" fill-opacity="' + o.fillOpacity + '"';
+    var body;
+    if (shape === "point") { body = '<circle cx="12" cy="7" r="5"' + stroke + fill + "/>"; }
+    else if (shape === "line") { body = '<line x1="1" y1="7" x2="23" y2="7"' + stroke + dash + "/>"; }
+    else if (shape === "arrow") {
+      body = '<line x1="1" y1="7" x2="17" y2="7"' + stroke + dash + '/><path d="M23 7 L15 2 L15 12 Z" fill="' + o.color + '"/>';
+    } else { body = '<rect x="2" y="2" width="20" height="10"' + stroke + fill + dash + "/>"; }
+    return '<svg width="24" height="14" aria-hidden="true">' + body + "</svg>";
+  }
+  function refresh() {
+    if (pending) { return; }
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      if (legendBox) { renderLegend(legendBox); }
+      declutter();
+      document.dispatchEvent(new CustomEvent("fef:decluttered", { detail: FEF.labels }));
+    });
+  }
+  map.on("zoomend", function () { resizeUnits(); refresh(); });
+  map.on("moveend resize", refresh);
+  document.addEventListener("fef:rendered", refresh);
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(refresh); }
+
+  FEF.unitMarker = unitMarker;
+  FEF.declutter = declutter;
+  /* the date bar spans the bottom: the legend takes the top-right corner, under the layer menu */
+  api.legend.setPosition("topright");
+  legendBox = api.legend.getContainer();
+  refresh();
+});
