@@ -172,10 +172,12 @@ class RawElement(Element):
 def mpl_text(text: Any) -> str:
     """``text`` ready for a matplotlib Text drawn with ``parse_math=False``.
 
-    The displayed form (:func:`clean`) with TAB made a space; ``$`` and ``\\`` stay as they
-    are, because mathtext is off for every export text (see :func:`make_figure_text_safe`).
+    The displayed form (:func:`clean`) with TAB made a space and U+FEFF (zero width
+    no-break space, the byte order mark) made U+2060 (word joiner, its modern equivalent):
+    matplotlib's PDF font subsetting fails on U+FEFF. ``$`` and ``\\`` stay as they are,
+    because mathtext is off for every export text (see :func:`make_figure_text_safe`).
     """
-    return clean(text).replace("\t", " ")
+    return clean(text).replace("\t", " ").replace("\ufeff", "\u2060")
 
 
 def make_figure_text_safe(fig: Any) -> None:

@@ -28,6 +28,7 @@ from shapely.geometry import mapping
 from layers.export.credits import Credits, collect_credits
 from layers.export.request import MapRequest
 from layers.loading import Atlas
+from layers.safetext import clean
 from layers.slicing import slice_atlas
 
 __all__ = [
@@ -123,8 +124,13 @@ def geojson_bytes(atlas: Atlas, req: MapRequest) -> bytes:
 
 
 def _column(values: list[Any]) -> list[Any]:
-    """Cell values of one property: lists and objects as JSON text; mixed types as text."""
+    """Cell values of one property: lists and objects as JSON text; mixed types as text.
+
+    Text is stored in its displayed form (:func:`layers.safetext.clean`): SQLite text cells
+    end at a NUL character, so a raw control character would silently cut the value short.
+    """
     vals = [json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in values]
+    vals = [clean(v) if isinstance(v, str) else v for v in vals]
     kinds = {type(v) for v in vals if v is not None}
     if len(kinds) > 1 and not kinds <= {int, float}:
         vals = [v if v is None or isinstance(v, str) else json.dumps(v) for v in vals]
