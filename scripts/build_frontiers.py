@@ -4,8 +4,8 @@ Usage::
 
     python scripts/build_frontiers.py
 
-Writes ``geodata/manchurian_frontiers.geojson`` and ``geodata/mongolian_frontiers.geojson``
-(the ``.toml`` specs beside them are hand-written). Inputs:
+Writes ``geodata/manchurian_frontiers.geojson``, ``geodata/mongolian_frontiers.geojson`` and
+``geodata/territories.geojson`` (the ``.toml`` specs beside them are hand-written). Inputs:
 
 * Natural Earth 10m countries and admin-1 lines (see :mod:`basedata`): the modern
   China-Russia, North Korea-Russia and China-Mongolia lines used as a *proxy* for the
@@ -13,13 +13,18 @@ Writes ``geodata/manchurian_frontiers.geojson`` and ``geodata/mongolian_frontier
   Mongolia and southern Sakhalin;
 * GSHHG/WDB-II rivers (LGPL-3.0): the Khalkhin Gol for the Nomonhan claim lines;
 * ``geodata/src/frontiers.toml``: checked points (with sources) and approximate control
-  polygons for Rehe, eastern Inner Mongolia and the Kwantung lease.
+  polygons for Rehe, eastern Inner Mongolia and the Kwantung lease; the 50th parallel on
+  Sakhalin; selector boxes that sort the Natural Earth Kuril islands into the groups the
+  treaties and the 1945 occupation dates refer to; a seed point for the admin-1 face of Tuva.
+
+``--check`` rebuilds in memory and fails if a written file would change.
 
 The output is deterministic: same inputs, same bytes.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +34,7 @@ import numpy as np
 import shapely
 import shapely.ops
 from pyproj import Geod, Transformer
-from shapely.geometry import LineString, Point, Polygon, mapping
+from shapely.geometry import LineString, Point, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -172,6 +177,34 @@ class Base:
             out[code] = hit[0]
         return out
 
+    def tuva(self) -> Polygon:
+        """Modern Tuva as the face of the Natural Earth admin-1 lines around Kyzyl.
+
+        The admin-1 lines do not quite meet the country outline (two editions of Natural
+        Earth), so they are snapped onto it within 0.02 degree (about 2 km) before the
+        faces are formed.
+        """
+        bb = (85.0, 48.0, 102.0, 56.0)
+        ru = shapely.clip_by_rect(self.countries["RU"], *bb)
+        edge = ru.boundary
+        lines = bd.read_ne10("ne_10m_admin_1_states_provinces_lines", bb)
+        parts = [shapely.snap(g.intersection(ru.buffer(0.01)), edge, 0.02) for g in lines]
+        net = shapely.union_all([edge, *parts])
+        faces = list(shapely.polygonize(list(getattr(net, "geoms", [net]))).geoms)
+        hit = [f for f in faces if f.contains(Point(pt(self.src, "kyzyl")))]
+        if len(hit) != 1:
+            raise ValueError(f"Tuva face: {len(hit)} hits")
+        return hit[0]
+
+    def kuril_group(self, key: str) -> BaseGeometry:
+        """Whole Natural Earth islands of one Kuril group (see ``[selectors]``)."""
+        sel = box(*self.src["selectors"][key]["box"])
+        parts = [g for g in self.countries["RU"].geoms
+                 if sel.contains(g.representative_point()) and area_km2(g) < 10000]
+        if not parts:
+            raise ValueError(f"no island selected for {key}")
+        return shapely.union_all(parts)
+
     def khalkhin_gol(self) -> LineString:
         """The Khalkhin Gol from GSHHG, source to Buir Nur, as one line."""
         raw = [r.line for r in bd.read_gshhg_rivers((116.5, 46.5, 121.5, 49.0))]
@@ -211,12 +244,16 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
                    "The upstream end (Argun entry) is not located in the sources.")),
         dict(key="amur", name="Amur section", geom=cut(line, pt(src, "amur_source"), pt(src, "ussuri_mouth")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river", "pwencycl_amur_river",
-                                      "mirror_ussuri_river"],
+                                      "mirror_ussuri_river", "wp_bolshoy_ussuriysky", "chinaorg_heixiazi_2008"],
              text=("The Amur from the Shilka-Argun confluence past Blagoveshchensk/Heihe and Aigun to the "
                    "Ussuri confluence at Khabarovsk. Which channel and which islands formed the border was "
                    "itself disputed (Kanchazu Island, 1937)."),
-             note=("Modern line as proxy: it follows the 2004 settlement at Bolshoy Ussuriysky (Heixiazi) "
-                   "island, not the Kazakevich-channel line the Soviets held in the 1930s (not verified).")),
+             note=("Modern line as proxy. At the Ussuri confluence it follows the 2004 settlement, which split "
+                   "Bolshoy Ussuriysky (Heixiazi) island; but from 1929, after the fighting over the Chinese "
+                   "Eastern Railway, the Soviet side held the whole island and Tarabarov (Yinlong) island, which "
+                   "China did not accept. For 1929–1945 the line actually held there ran in the channel between "
+                   "the islands and the Chinese bank, south-west of the line drawn; that channel is not "
+                   "located in the sources used, so the line is flagged, not redrawn.")),
         dict(key="ussuri", name="Ussuri section",
              geom=cut(line, pt(src, "ussuri_mouth"), pt(src, "sungacha_mouth_proxy")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_ussuri_river", "wp_dalnerechensk"],
@@ -354,8 +391,9 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
                      "(Ryojun) and Dairen, taken over from Russia by the Treaty of Portsmouth; never part of "
                      "Manchukuo. It ended when Soviet airborne troops landed on 22 August 1945 (formally with "
                      "Japan's surrender on 2 September)."),
-        note=poly_note["kwantung"]["note"],
-        sources=[NE, "uncensored_kwantung", "askwikinow_kwantung", "yibinfan_manchukuo_puyi", "wikisum_dalian"]),
+        note=" ".join(poly_note["kwantung"]["note"].split()),
+        sources=[NE, "wikisource_liaotung_boundary_1898", "uncensored_kwantung", "askwikinow_kwantung",
+                 "yibinfan_manchukuo_puyi", "wikisum_dalian"]),
         finish(kwantung, POLY_TOL)))
     out.append(feature(dict(
         id="mf_korea_japanese", name="Korea under Japanese rule (Chōsen)", **{"name:ja": "朝鮮", "name:ko": "조선"}, kind="territory",
@@ -369,14 +407,156 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         sources=[NE, "piglix_korea_1910"]), finish(korea, POLY_TOL)))
     out.append(feature(dict(
         id="mf_karafuto", name="Karafuto (Japanese South Sakhalin)", **{"name:ja": "樺太", "name:ru": "Южный Сахалин"}, kind="territory",
-        start_date="1905-09-05", end_date="1945-08-25",
-        side="japanese", certainty="approximate", location_precision_m=5000, style_key="territory_japanese",
+        start_date="1905-09-05", end_date="1945-08-25", **{"end_date:edtf": "[1945-08-11..1945-08-25]"},
+        side="japanese", certainty="verified", location_precision_m=2000, style_key="territory_japanese",
         description=("Sakhalin south of the 50th parallel, ceded to Japan by the Treaty of Portsmouth; taken by "
                      "the Soviet 16th Army in the operation of 11–25 August 1945. (The Japanese occupation of "
                      "northern Sakhalin in 1920–1925 is drawn in the intervention layer.)"),
-        note="Modern land (Natural Earth Russia) south of 50°00'N; coastline is modern.",
-        sources=[NE, "sputnik_sakhalin_history_2009", "osmarks_karafuto"]), finish(karafuto, POLY_TOL)))
+        note=("Period-true by construction: the land limit is the 50th parallel itself (the treaty line, drawn "
+              "in the territories layer) and the rest is coast. Coast from Natural Earth 1:10m (modern, "
+              f"simplified to about 1 km); area as drawn about {area_km2(karafuto):,.0f} km2. End date: the "
+              "Soviet attack across the parallel began on 11 August and the operation ended on 25 August 1945; "
+              "the south was overrun in between, so the fill is Japanese until the 25th."),
+        sources=[NE, "sputnik_sakhalin_history_2009", "osmarks_karafuto", "wp_soviet_invasion_of_south_sakhalin"]), finish(karafuto, POLY_TOL)))
     return out
+
+
+# ----------------------------------------------------------------------------- territories layer
+
+#: Kuril island groups: (selector key, names, Japanese from, Soviet from, sources, note).
+KURIL_GROUPS: list[dict[str, Any]] = [
+    dict(key="kurils_north", name="Northern Kuril Islands", ja="北千島", ru="Северные Курилы",
+         start="1875-08-22", start_edtf="[1875-05-07..1875-08-22]",
+         end="1945-08-23", end_edtf="[1945-08-19..1945-08-23]",
+         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse3_kuril_landing_operation",
+                  "pike_hirohitos_war_kurils", "wp_battle_of_shumshu"],
+         what=("Shumshu, Paramushir, Onekotan, Shiashkotan and the smaller islands among them, the northern part "
+               "of the chain that Russia handed to Japan in exchange for Sakhalin by the Treaty of Saint "
+               "Petersburg (signed 7 May 1875, ratified 22 August 1875). In August 1945 the Japanese 91st "
+               "Division held them. Soviet troops landed on Shumshu on 18 August 1945."),
+         end_note=("End date: when the Shumshu garrison gave up. Sources differ: surrender accepted on 19 August "
+                   "(Pike), garrison surrendered on 23 August (Great Soviet Encyclopedia); the other islands of "
+                   "the group were occupied in the following days, not dated one by one in the sources.")),
+    dict(key="kurils_central", name="Central Kuril Islands (Raikoke to Urup)", ja="中千島", ru="Средние Курилы",
+         start="1875-08-22", start_edtf="[1875-05-07..1875-08-22]",
+         end="1945-08-29", end_edtf="[1945-08-22..1945-08-29]",
+         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse3_kuril_landing_operation",
+                  "pike_hirohitos_war_kurils"],
+         what=("Matua, Simushir, Urup and the small islands between them, ceded to Japan with the northern "
+               "Kurils in 1875. In 1945 Matua and Urup had Japanese garrisons (an independent regiment and an "
+               "independent brigade)."),
+         end_note=("End date: Soviet landings ran south as far as Urup from 22 to 28 August (Great Soviet "
+                   "Encyclopedia); the central and northern islands were all occupied by 29 August (Pike).")),
+    dict(key="iturup", name="Iturup (Etorofu)", ja="択捉島", ru="Итуруп",
+         start="1855-02-07", end="1945-08-28", end_edtf="[1945-08-23..1945-08-28]",
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "prlib_treaty_1875", "kurilinfo_occupation",
+                  "gse3_kuril_landing_operation"],
+         what=("The largest Kuril island. The Shimoda treaty of 1855 drew the Russo-Japanese line in the strait "
+               "between Iturup and Urup, leaving Iturup Japanese; its Hitokappu Bay was the assembly point of "
+               "the carrier force that attacked Pearl Harbor in 1941."),
+         end_note=("End date: Soviet landing on 28 August 1945 (kuril.info); the Soviet encyclopedia dates the "
+                   "occupation of the southern islands only as 23 August - 1 September.")),
+    dict(key="kunashir", name="Kunashir (Kunashiri)", ja="国後島", ru="Кунашир",
+         start="1855-02-07", end="1945-09-01",
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "prlib_treaty_1875", "kurilinfo_occupation",
+                  "gse3_kuril_landing_operation"],
+         what="The southernmost large Kuril island, facing Hokkaido; Japanese under the Shimoda treaty of 1855.",
+         end_note="End date: Soviet troops reached Kunashir on 1 September 1945 (kuril.info; the Soviet encyclopedia ends the operation the same day)."),
+    dict(key="shikotan", name="Shikotan", ja="色丹島", ru="Шикотан",
+         start="1855-02-07", end="1945-09-01",
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse3_kuril_landing_operation"],
+         what=("The main island of the Lesser Kuril chain, administered from Hokkaido; south of the Iturup-Urup "
+               "line of 1855 and so Japanese throughout."),
+         end_note="End date: Soviet troops reached Shikotan on 1 September 1945 (kuril.info; the Soviet encyclopedia ends the operation the same day)."),
+    dict(key="habomai", name="Habomai islands", ja="歯舞群島", ru="Хабомаи",
+         start="1855-02-07", end="1945-09-03", end_edtf="[1945-09-01..1945-09-05]",
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse3_kuril_landing_operation"],
+         what="Small islands off the Nemuro peninsula of Hokkaido, at the south-western end of the Lesser Kuril chain.",
+         end_note=("End date: sources disagree. kuril.info gives a landing on 3 September and all four southern "
+                   "groups occupied by 5 September; the Soviet encyclopedia ends the operation on 1 September.")),
+]
+
+
+def territories_features(base: Base) -> list[dict[str, Any]]:
+    """All features of the ``territories`` layer: Sakhalin 50N, the Kurils, Tuva."""
+    src = base.src
+    ru = base.countries["RU"]
+    feats: list[dict[str, Any]] = []
+    par = src["parallels"]["sakhalin_50n"]
+    line = bd.lineal(LineString([(par["lon_min"], par["lat"]), (par["lon_max"], par["lat"])]).intersection(ru))
+    if line.geom_type != "LineString":
+        raise ValueError(f"50N across Sakhalin is not one line: {line.geom_type}")
+    feats.append(feature(dict(
+        id="tr_sakhalin_50n", name="Japanese–Russian (Soviet) frontier on Sakhalin, 50°N",
+        **{"name:ja": "樺太国境 (北緯50度線)", "name:ru": "Граница по 50-й параллели"}, kind="frontier",
+        start_date="1905-09-05", end_date="1945-08-25", **{"end_date:edtf": "[1945-08-11..1945-08-25]"},
+        certainty="verified", location_precision_m=par["precision_m"], style_key="frontier",
+        description=("The land frontier between Japanese Karafuto and Russian (from 1917 Soviet) northern Sakhalin: "
+                     "the Treaty of Portsmouth (5 September 1905) made the 50th parallel the line across the "
+                     "island. While Japan occupied northern Sakhalin (21 April 1920 - 15 May 1925) it stayed the "
+                     "legal boundary. The Soviet 16th Army attacked across it on 11 August 1945; the South "
+                     "Sakhalin operation ended on 25 August."),
+        note=f"Period-true by construction: the treaty line is the parallel, drawn from coast to coast "
+             f"({km(line):.0f} km). {' '.join(par['note'].split())}",
+        sources=[*par["sources"], NE]), finish(line, LINE_TOL)))
+    for g in KURIL_GROUPS:
+        geom = finish(base.kuril_group(g["key"]), POLY_TOL / 10)
+        n = len(getattr(geom, "geoms", [geom]))
+        sel_note = " ".join(src["selectors"][g["key"]].get("note", "").split())
+        outline = (f"Outline: {n} Natural Earth 1:10m island polygon(s), modern coast (about 1-2 km); islets below "
+                   f"the map's scale are missing. Area as drawn about {area_km2(geom):,.0f} km2. " + sel_note).strip()
+        ja_props = {k: v for k, v in (("start_date:edtf", g.get("start_edtf")), ("end_date:edtf", g.get("end_edtf"))) if v}
+        feats.append(feature(dict(
+            id=f"tr_{g['key']}_japanese", name=f"{g['name']}: Japanese", **{"name:ja": g["ja"], "name:ru": g["ru"]},
+            kind="territory", start_date=g["start"], end_date=g["end"], **ja_props, side="japanese",
+            certainty="verified", location_precision_m=2000, style_key="territory_japanese",
+            description=g["what"] + " Japanese until the Soviet occupation of August-September 1945.",
+            note=f"Whole islands, so period-true by construction. {g['end_note']} {outline}",
+            sources=[*g["sources"], NE]), geom))
+        so_props = {"start_date:edtf": g["end_edtf"]} if g.get("end_edtf") else {}
+        feats.append(feature(dict(
+            id=f"tr_{g['key']}_soviet", name=f"{g['name']}: Soviet-occupied", **{"name:ja": g["ja"], "name:ru": g["ru"]},
+            kind="territory", start_date=g["end"], **so_props, end_date=None, side="soviet",
+            certainty="verified", location_precision_m=2000, style_key="territory_soviet",
+            description=(f"{g['name']} after the Soviet Kuril landing operation of 18 August - 1 September 1945 "
+                         "(dates per island group differ by source). Japan still claims these southern islands as "
+                         "its Northern Territories."
+                         if g["key"] in ("iturup", "kunashir", "shikotan", "habomai") else
+                         f"{g['name']} after the Soviet Kuril landing operation of 18 August - 1 September 1945."),
+            note=f"{g['end_note'].replace('End date:', 'Start date (end of Japanese rule):', 1)} {outline}",
+            sources=[*g["sources"], NE]), geom))
+    tuva = base.tuva()
+    tuva_in = bd.polygonal(bd.clip(tuva))
+    feats.append(feature(dict(
+        id="tr_tuva_tpr", name="Tuvan People's Republic (Tannu Tuva)",
+        **{"name:ru": "Тувинская Народная Республика"}, kind="territory",
+        start_date="1921-08-14", end_date="1944-10-11", certainty="modern_proxy",
+        location_precision_m=25000, style_key="territory_tuvan",
+        description=("The Tuvan state proclaimed on 14 August 1921 on the land of the former Russian protectorate "
+                     "of Uryankhai (called Tannu-Tuva until 1926, capital Kyzyl), recognised only by the USSR and "
+                     "Mongolia, and annexed by the USSR as an autonomous oblast of the RSFSR on 11 October 1944. "
+                     "Between Soviet Siberia and Mongolia, it was a Soviet satellite like the MPR."),
+        note=(f"Modern Republic of Tuva (face of the Natural Earth admin-1 lines, {area_km2(tuva):,.0f} km2) as a "
+              f"proxy. Sources give the republic about 170 thousand km2 and say it had mostly the same borders as "
+              f"today, but the map they show draws the early (1914 Uryankhai) border and the later oblast border as "
+              f"different lines; where and by how much they differ is NOT verified here. Only the part east of 95E "
+              f"(the edge of the atlas area) is drawn: {area_km2(tuva_in):,.0f} km2, without Kyzyl (94.39E)."),
+        figures=[{"label": "Area", "value": 170000, "unit": "km²", "source": "wiki7_tuvan_peoples_republic",
+                  "note": "about 170 thousand km² (Russian Wikipedia copy)"}],
+        sources=["wpsimple_tuvan_peoples_republic", "wiki7_tuvan_peoples_republic", NE]), finish(tuva_in, POLY_TOL)))
+    return feats
+
+
+def check_kurils(base: Base) -> None:
+    """Every Natural Earth island of the Kuril arc falls in exactly one selector group."""
+    arc = box(145.3, 43.2, 157.0, 51.0)
+    groups = [box(*base.src["selectors"][g["key"]]["box"]) for g in KURIL_GROUPS]
+    for g in base.countries["RU"].geoms:
+        p = g.representative_point()
+        if arc.contains(p) and area_km2(g) < 10000:
+            hits = sum(b.contains(p) for b in groups)
+            if hits != 1:
+                raise ValueError(f"Kuril island at {p.x:.3f}E {p.y:.3f}N is in {hits} groups")
 
 
 # ----------------------------------------------------------------------------- Mongolian layer
@@ -581,16 +761,30 @@ def check_distances(feats: Sequence[dict[str, Any]], src: dict[str, Any]) -> Non
         print(f"  {f['properties']['id']:<40} {g.geom_type:<16} {size}{extra}")
 
 
-def main() -> int:
-    """Build both layers and write them to ``geodata/``."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the three layers and write them to ``geodata/`` (or compare with ``--check``)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="fail if a written file would change")
+    args = ap.parse_args(argv)
     src = load_src()
     base = Base(src)
+    check_kurils(base)
+    stale = []
     for layer, feats in (("manchurian_frontiers", manchurian_features(base)),
-                         ("mongolian_frontiers", mongolian_features(base))):
+                         ("mongolian_frontiers", mongolian_features(base)),
+                         ("territories", territories_features(base))):
         out = GEODATA / f"{layer}.geojson"
-        out.write_text(dumps(feats))
+        text = dumps(feats)
+        if args.check:
+            if not out.exists() or out.read_text() != text:
+                stale.append(out.name)
+            continue
+        out.write_text(text)
         print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB, {len(feats)} features)")
         check_distances(feats, src)
+    if stale:
+        print("out of date: " + ", ".join(stale))
+        return 1
     return 0
 
 
