@@ -31,6 +31,16 @@ from layers.panels import (
 from layers.safetext import markdown_text
 from layers.search import SearchHit, SearchIndex, fold
 from layers.timeline import SELECTION, timeline_chart, timeline_frame
+from layers.tours import (
+    OVERVIEW,
+    campaign_span,
+    load_tours,
+    step_bounds,
+    step_citations,
+    step_state,
+    step_when,
+    tour_lengths,
+)
 from layers.userlayers import MAX_BYTES, UserLayerError, read_user_layer, with_user_layers, write_user_bundle
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 from layers.webmap import COMPONENT_HEIGHT, write_component_dir
@@ -65,6 +75,12 @@ def get_timeline_frame():
 
 
 @st.cache_resource
+def get_tours():
+    """Narrative tours (geodata/tours/), checked against the atlas, once per server process."""
+    return load_tours(get_atlas())
+
+
+@st.cache_resource
 def get_component_folder() -> Path:
     """Write the map page and bundles once per dataset."""
     return write_component_dir(get_atlas(), BUILD_DIR)
@@ -92,8 +108,11 @@ if "view" not in ss:
     # every value of a repeated parameter, so the view state can say which one it used
     state, problems = ViewState.from_query(
         {k: st.query_params.get_all(k) for k in st.query_params}, known_layers=list(atlas.layers),
-        known_campaigns=list(atlas.campaigns), default=default,
+        known_campaigns=list(atlas.campaigns), default=default, known_tours=tour_lengths(get_tours()[0]),
     )
+    if state.tour:  # a step's link: the step's date, layers and view unless the link names them
+        state = step_state(state, get_tours()[0][state.tour], state.step or 1, atlas,
+                           keep={k for k in ("date", "layers", "view") if k in st.query_params})
     ss.view, ss.url_problems = state, problems
     ss.date_nonce, ss.view_nonce = 1, 1
     ss.last_seq = None
@@ -106,9 +125,10 @@ def _on_campaign() -> None:
     camp = atlas.campaigns[ss.campaign_pick]
     for lid in atlas.layers:
         ss[f"show_{lid}"] = lid in camp.layers
+    tour = {} if ss.view.tour == camp.id else {"tour": None, "step": None}  # another campaign's tour closes
     ss.view = ss.view.model_copy(update={
         "campaign": camp.id, "date": dt.date.fromisoformat(camp.default_date),
-        "layers": tuple(l for l in atlas.layers if l in camp.layers), "center": None, "zoom": None,
+        "layers": tuple(l for l in atlas.layers if l in camp.layers), "center": None, "zoom": None, **tour,
     })
     ss.date_nonce += 1
     ss.view_nonce += 1
@@ -168,9 +188,13 @@ def _take_map_report(value: object) -> bool:
     try:
         new_date = dt.date.fromisoformat(value["date"])
         lat, lon = (float(x) for x in value["center"])
-        ss.view = ss.view.model_copy(update={
-            "date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"]),
-        })
+        update = {"date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"])}
+        # "All years" (or another campaign) chosen in the map: counted by campaign_seq
+        if value.get("campaign_seq") and value.get("campaign_seq") != ss.get("last_campaign_seq"):
+            ss.last_campaign_seq = value["campaign_seq"]
+            if value.get("campaign") in atlas.campaigns:
+                update["campaign"] = value["campaign"]
+        ss.view = ss.view.model_copy(update=update)
     except (KeyError, TypeError, ValueError):
         ss.map_report_problem = True
         return False
@@ -179,6 +203,25 @@ def _take_map_report(value: object) -> bool:
 
 if _take_map_report(ss.get("fef_map")):
     view = ss.view
+# the date bar spans the campaign: a date outside it (Go to, a search hit) means all years
+_span = campaign_span(atlas.campaigns.get(view.campaign))
+if not _span[0] <= view.date <= _span[1]:
+    view = ss.view = view.model_copy(update={"campaign": OVERVIEW if OVERVIEW in atlas.campaigns else view.campaign})
+if view.campaign in atlas.campaigns:
+    ss.campaign_pick = view.campaign  # the sidebar follows a campaign set by a tour or the map
+
+
+def _show_step(tour_id: str, n: int) -> None:
+    """Go to step ``n`` of a tour: its date, view, layers and campaign (the map does not reload)."""
+    ss.view = step_state(ss.view, get_tours()[0][tour_id], n, atlas)
+    for lid in atlas.layers:
+        ss[f"show_{lid}"] = lid in ss.view.layers
+    ss.date_nonce += 1
+    ss.view_nonce += 1
+
+
+def _close_tour() -> None:
+    ss.view = ss.view.model_copy(update={"tour": None, "step": None})
 
 
 def _on_upload() -> None:
@@ -213,7 +256,7 @@ with st.sidebar:
     st.header("Campaign")
     names = list(atlas.campaigns)
     st.selectbox(
-        "Campaign preset", names, index=names.index(view.campaign) if view.campaign in names else 0,
+        "Campaign preset", names,
         format_func=lambda c: atlas.campaigns[c].title, key="campaign_pick", on_change=_on_campaign,
     )
     st.header("Layers")
@@ -280,14 +323,20 @@ if atlas.errors:
         st.text("\n".join(str(e) for e in atlas.errors))
 
 camp = atlas.campaigns.get(view.campaign)
-date_request = {"day": to_day(view.date), "nonce": ss.date_nonce}
-if camp:
-    date_request |= {"start": to_day(ATLAS_START), "end": to_day(ATLAS_END)}
+tours, tour_errors = get_tours()
+tour = tours.get(view.tour) if view.tour else None
+# the date bar spans the campaign (phases: in the map page's config, keyed by campaign)
+bar_lo, bar_hi = campaign_span(camp)
+date_request = {"day": to_day(view.date), "nonce": ss.date_nonce, "start": to_day(bar_lo), "end": to_day(bar_hi),
+                "campaign": view.campaign if camp else OVERVIEW}
 view_request = {"nonce": ss.view_nonce}
 if view.center and view.zoom:
     view_request |= {"center": list(view.center), "zoom": view.zoom}
+elif tour and step_bounds(tour, view.step or 1):
+    view_request |= {"bounds": step_bounds(tour, view.step or 1)}
 elif camp:
     view_request |= {"bounds": [list(camp.bounds[0]), list(camp.bounds[1])]}
+
 
 fef_map = get_map_component()
 value = fef_map(
@@ -297,6 +346,30 @@ value = fef_map(
 )
 if _take_map_report(value):
     view = ss.view
+
+# ---- narrative tour of the campaign (steps move date, view and layers; the URL has the step) ----
+for msg in tour_errors:
+    st.warning(md_escape("Tour not shown: " + msg), icon="⚠️")
+offer = tours.get(view.campaign)
+if tour is not None or offer is not None:
+    with st.container(border=True, key="tour_panel"):
+        if tour is not None:
+            n, total = min(view.step or 1, len(tour.steps)), len(tour.steps)
+            step = tour.steps[n - 1]
+            head, back, nxt, close = st.columns([6, 1, 1, 1], vertical_alignment="center")
+            head.markdown(f"**{md_escape(tour.title)}** · Step {n} of {total}")
+            back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.id, n - 1), disabled=n <= 1,
+                        width="stretch", help="Previous step of the tour")
+            nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.id, n + 1), disabled=n >= total,
+                       type="primary", width="stretch", help="Next step of the tour")
+            close.button("Close", key="tour_close", on_click=_close_tour, width="stretch", help="Close the tour")
+            st.progress(n / total)
+            st.markdown(f"**{md_escape(step.title)}** — {md_escape(step_when(step))}")
+            st.markdown(md_escape(step.text))
+            st.caption(md_escape("Sources: " + "; ".join(step_citations(step, atlas))))
+        elif offer is not None:
+            st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.steps)} steps)"), key="tour_start",
+                      on_click=_show_step, args=(offer.id, 1), icon="🧭")
 
 # ---- timeline of events (click one: the map goes to it) ----
 if st.toggle("Timeline of events", value=True, key="show_timeline"):

@@ -1,7 +1,7 @@
 """The view state: everything that defines what the map shows.
 
-One explicit model for the date, the visible layers, the campaign, the map view and the
-basemap. It round-trips through shareable URL query parameters and drives exports. Bad
+One explicit model for the date, the visible layers, the campaign, the map view, the
+basemap and the step of a narrative tour. It round-trips through shareable URL query parameters and drives exports. Bad
 URL parameters never raise: each is reported and replaced by its default.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -25,7 +25,7 @@ MAX_PARAM_LEN = 2000
 #: At most this many problems are reported (a link with hundreds of bad parameters says so once).
 MAX_PROBLEMS = 8
 #: The parameters a link may carry; others are reported and ignored.
-PARAMS = ("date", "campaign", "layers", "view", "basemap")
+PARAMS = ("date", "campaign", "layers", "view", "basemap", "tour", "step")
 #: Parameters Streamlit itself reads (embedding options); never reported.
 _STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
@@ -47,6 +47,10 @@ class ViewState(BaseModel):
         Map centre ``(lat, lon)``; ``None`` = the campaign's extent.
     zoom : int, optional
     basemap : {"offline", "osm", "topo"}
+    tour : str, optional
+        Id of the narrative tour being followed (a campaign id: ``geodata/tours/<id>.toml``).
+    step : int, optional
+        Step of that tour, counted from 1 (``None`` when no tour is followed).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -57,6 +61,8 @@ class ViewState(BaseModel):
     center: tuple[float, float] | None = None
     zoom: int | None = Field(default=None, ge=2, le=18)
     basemap: Basemap = "offline"
+    tour: str | None = Field(default=None, max_length=80)
+    step: int | None = Field(default=None, ge=1)
 
     @field_validator("date")
     @classmethod
@@ -83,6 +89,9 @@ class ViewState(BaseModel):
             q["view"] = f"{self.center[0]:.4f},{self.center[1]:.4f},{self.zoom}"
         if self.basemap != "offline":
             q["basemap"] = self.basemap
+        if self.tour is not None:
+            q["tour"] = self.tour
+            q["step"] = str(self.step or 1)
         return q
 
     @classmethod
@@ -93,6 +102,7 @@ class ViewState(BaseModel):
         known_layers: Iterable[str],
         known_campaigns: Iterable[str],
         default: ViewState,
+        known_tours: Mapping[str, int] | None = None,
     ) -> tuple[ViewState, list[str]]:
         """Build a state from URL parameters, reporting every bad one.
 
@@ -104,6 +114,10 @@ class ViewState(BaseModel):
         known_layers, known_campaigns : iterable of str
         default : ViewState
             Used for anything missing or bad.
+        known_tours : mapping of str to int, optional
+            Number of steps of each tour, by tour id (the tour of campaign ``c`` is ``c``).
+            A known tour sets the campaign to its own; a missing step means step 1, a bad
+            one falls back to step 1 with a warning.
 
         Returns
         -------
@@ -189,9 +203,59 @@ class ViewState(BaseModel):
                 values["basemap"] = raw
             else:
                 problems.append(f"URL parameter 'basemap' ({_clip(raw)}) must be one of {', '.join(BASEMAPS)}")
+        _tour_from_query(get, values, problems, dict(known_tours or {}), camps, campaign_given="campaign" in params)
         if len(problems) > MAX_PROBLEMS:
             problems = [*problems[: MAX_PROBLEMS - 1], f"… and {len(problems) - MAX_PROBLEMS + 1} more URL problems"]
         return cls(**values), problems
+
+
+def _tour_from_query(
+    get: Callable[[str], str | None], values: dict[str, Any], problems: list[str], tours: dict[str, int],
+    camps: set[str], *, campaign_given: bool,
+) -> None:
+    """Read ``tour`` and ``step`` into ``values`` (see :meth:`ViewState.from_query`)."""
+    raw_tour, raw_step = get("tour"), get("step")
+    values["tour"] = values["step"] = None
+    if raw_tour is None:
+        if raw_step is not None:
+            problems.append(f"URL parameter 'step' ({_clip(raw_step)}) needs a 'tour'; ignored")
+        return
+    if raw_tour not in tours:
+        problems.append(f"URL parameter 'tour' ({_clip(raw_tour)}) is not a known tour")
+        return
+    n = tours[raw_tour]
+    step = 1
+    if raw_step is not None:
+        try:
+            step = int(raw_step.strip())
+            if not 1 <= step <= n:
+                raise ValueError
+        except ValueError:
+            step = 1
+            problems.append(
+                f"URL parameter 'step' ({_clip(raw_step)}) must be a step number 1…{n} of this tour; showing step 1"
+            )
+    if raw_tour in camps and values["campaign"] != raw_tour:
+        if campaign_given:
+            problems.append(f"URL parameter 'campaign' does not match the tour {_clip(raw_tour)}; the tour's is used")
+        values["campaign"] = raw_tour
+    values["tour"], values["step"] = raw_tour, step
+
+
+def _atlas_day(raw: str) -> dt.date:
+    """A full ``YYYY-MM-DD`` date within the atlas' dates.
+
+    Raises
+    ------
+    DateError
+        Not a day-precision date, or outside 1918-01-01 … 1945-09-02.
+    """
+    d = parse_date(raw)
+    if d.precision != "day":
+        raise DateError("give a full date YYYY-MM-DD")
+    if not ATLAS_START <= d.first <= ATLAS_END:
+        raise DateError(f"it must lie within {ATLAS_START} … {ATLAS_END}")
+    return d.first
 
 
 def _clip(text: str, n: int = 30) -> str:

@@ -24,6 +24,7 @@ from layers.loading import Atlas
 from layers.plugins.time_sliced import TimeSlicedLayers
 from layers.safetext import html_text
 from layers.slicing import change_days
+from layers.tours import OVERVIEW, Tour, campaign_span, load_tours, nav_config, tour_config
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
 __all__ = ["COMPONENT_HEIGHT", "build_map", "online_tiles", "standalone_html", "write_component_dir"]
@@ -99,6 +100,7 @@ def build_map(
     asset_base: str = STATIC_URL + "/vendor",
     start: str | None = None,
     end: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> folium.Map:
     """A folium map of the atlas with the date bar.
 
@@ -118,7 +120,9 @@ def build_map(
     asset_base : str
         URL of the vendored assets as the page will see it.
     start, end : str, optional
-        Date bar range (default 1918-01-01 … 1945-09-02).
+        Date bar range (default: the campaign's, see :func:`layers.tours.campaign_span`).
+    extra : dict, optional
+        More plugin settings (the standalone tour box: :func:`layers.tours.tour_config`).
 
     Returns
     -------
@@ -138,18 +142,33 @@ def build_map(
             entry["url"] = (data_urls or {})[lid]
         layers.append(entry)
     basemap = {"data": basemap_bundle()} if inline else {"url": basemap_url}
+    # the date bar spans the campaign (the whole atlas when the date lies outside it)
+    nav = nav_config(atlas, state.campaign)
+    first, last = campaign_span(camp)
+    if not first <= state.date <= last:
+        nav["campaign"], first, last = OVERVIEW, ATLAS_START, ATLAS_END
     cfg = _config(
         atlas, state, layers, basemap,
         streamlit=streamlit, overlay_control=not streamlit, asset_base=asset_base,
-        start=to_day(start or ATLAS_START), end=to_day(end or ATLAS_END),
+        start=to_day(start or first), end=to_day(end or last),
     )
+    cfg |= nav | (extra or {})
     TimeSlicedLayers(cfg).add_to(m)
     return m
 
 
-def standalone_html(atlas: Atlas, state: ViewState, *, title: str = "Far East Frontiers 1918–1945") -> str:
-    """One self-contained interactive HTML file (works offline, no files beside it)."""
-    m = build_map(atlas, state, inline=True, asset_base="vendor:")
+def standalone_html(
+    atlas: Atlas, state: ViewState, *, title: str = "Far East Frontiers 1918–1945", tour: Tour | None = None
+) -> str:
+    """One self-contained interactive HTML file (works offline, no files beside it).
+
+    With a tour (``tour``, or the tour ``state.tour`` names in ``geodata/tours/``) the page
+    has a tour box opened on ``state.step``, with back/next buttons.
+    """
+    if tour is None and state.tour:
+        tour = load_tours(atlas)[0].get(state.tour)
+    extra = tour_config(tour, atlas, state.step or 1) if tour is not None else None
+    m = build_map(atlas, state, inline=True, asset_base="vendor:", extra=extra)
     html = m.get_root().render()
     # after rendering, so the title is never seen by Jinja; escaped for HTML all the same
     html = html.replace("<head>", f"<head><title>{html_text(title)}</title>", 1)

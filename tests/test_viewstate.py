@@ -79,7 +79,8 @@ DATE = st.one_of(
 LAYERS_P = st.one_of(TEXT, st.lists(st.one_of(st.sampled_from(LAYERS), TEXT), max_size=6).map(",".join),
                      st.sampled_from(["", ",", ",,, ,"]))
 VALUE = {"date": DATE, "campaign": st.one_of(TEXT, st.sampled_from(CAMPS)), "layers": LAYERS_P, "view": VIEW,
-         "basemap": st.one_of(TEXT, st.sampled_from(["offline", "osm", "topo"]))}
+         "basemap": st.one_of(TEXT, st.sampled_from(["offline", "osm", "topo"])),
+         "tour": TEXT, "step": st.one_of(TEXT, st.integers(-3, 30).map(str))}
 
 
 @st.composite
