@@ -5,6 +5,7 @@ bytes in any of :data:`FORMATS`:
 
 - ``png``, ``svg``, ``pdf``: the print map (:mod:`layers.export.print_map`), drawn with
   matplotlib in a Lambert conformal conic projection, no browser needed;
+- ``atlas``: a campaign's multi-page PDF, one print map per phase (:mod:`~.atlas_pdf`);
 - ``asseen``: the interactive map as headless Chromium draws it (:mod:`~.as_seen`);
 - ``html``: the standalone interactive map (:mod:`~.html`);
 - ``geojson``, ``gpkg``: the time slice with sources and licences (:mod:`~.data`);

@@ -9,6 +9,7 @@ Examples::
         --step event -o kg.gif
     python -m layers.export --format png --date 1939-07-03,1939-08-20,1939-08-31 -o kg_{date}.png
     python -m layers.export --batch exports.toml
+    python -m layers.export --format atlas --campaign khalkhin_gol -o kg_atlas.pdf
     python -m layers.export --format png --date 1939-08-20 --layer my_sites.geojson -o mine.png
 
 Bad input (a bad date, an unknown layer or campaign, bad bounds or size, a value of the
@@ -156,7 +157,7 @@ def run_job(atlas: Any, job: dict[str, Any], *, quiet: bool = False) -> list[Pat
         dates = [parse_day(camp.default_date, "campaign default date")]
     else:
         dates = [dt.date(1939, 8, 20)]
-    if fmt in ("gif", "mp4"):
+    if fmt in ("gif", "mp4", "atlas"):  # one file for the whole range / every phase
         dates = dates[:1]
     written: list[Path] = []
     for date in dates:

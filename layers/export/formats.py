@@ -21,12 +21,13 @@ from layers.viewstate import ViewState
 
 __all__ = ["FORMATS", "LANGUAGES", "ExportResult", "export_map", "export_request", "file_name"]
 
-Format = Literal["png", "svg", "pdf", "asseen", "html", "geojson", "gpkg", "gif", "mp4"]
+Format = Literal["png", "svg", "pdf", "atlas", "asseen", "html", "geojson", "gpkg", "gif", "mp4"]
 #: Format → (MIME type, file extension, what it is).
 FORMATS: dict[str, tuple[str, str, str]] = {
     "png": ("image/png", "png", "print map, raster"),
     "svg": ("image/svg+xml", "svg", "print map, vector"),
     "pdf": ("application/pdf", "pdf", "print map, vector"),
+    "atlas": ("application/pdf", "pdf", "campaign atlas: title page, one map per phase, sources; needs --campaign"),
     "asseen": ("image/png", "png", "the interactive map as the browser shows it"),
     "html": ("text/html", "html", "standalone interactive map"),
     "geojson": ("application/geo+json", "geojson", "time slice as GeoJSON"),
@@ -62,6 +63,8 @@ def file_name(req: MapRequest, fmt: str, start: dt.date | None = None, end: dt.d
     """``far-east-frontiers_khalkhin-gol_1939-08-20.pdf`` (a date range for animations)."""
     what = safe_filename(req.campaign or "map", default="map")
     when = f"{start.isoformat()}_{end.isoformat()}" if start and end else req.date.isoformat()
+    if fmt == "atlas":
+        return f"far-east-frontiers_{what}_atlas.pdf"
     suffix = "_as-seen" if fmt == "asseen" else ""
     return f"far-east-frontiers_{what}_{when}{suffix}.{FORMATS[fmt][1]}"
 
@@ -101,6 +104,15 @@ def export_request(
         if missing_fonts():
             notes.append(f"Fonts missing ({', '.join(missing_fonts())}): some names may show as boxes.")
         name = file_name(req, fmt)
+    elif fmt == "atlas":
+        from layers.export.atlas_pdf import atlas_pdf
+
+        page = page_size(size=size, dpi=dpi, paper=paper or ("A4" if size is None else None), orientation=orientation)
+        doc = atlas_pdf(atlas, req, page, label_lang=label_lang)
+        data, name = doc.data, file_name(req, fmt)
+        notes += doc.notes
+        if missing_fonts():
+            notes.append(f"Fonts missing ({', '.join(missing_fonts())}): some names may show as boxes.")
     elif fmt == "asseen":
         from layers.export.as_seen import as_seen_png
 
@@ -169,7 +181,8 @@ def export_map(
     state : ViewState
         Date, layers, campaign and view of the map.
     fmt : str
-        One of :data:`FORMATS`: ``png``, ``svg``, ``pdf`` (print map), ``asseen`` (browser
+        One of :data:`FORMATS`: ``png``, ``svg``, ``pdf`` (print map), ``atlas`` (multi-page
+        PDF of a campaign: one print map per phase), ``asseen`` (browser
         screenshot), ``html`` (standalone interactive map), ``geojson``, ``gpkg`` (time
         slice), ``gif``, ``mp4`` (animation).
     bounds : Bounds or str, optional

@@ -1,7 +1,8 @@
 """The print map's legend: one row per style in use, grouped under layer titles.
 
 Symbols follow what the features are: a filled box for areas, a line for lines, an arrow
-for movements and a circle for points; a row whose features mix kinds shows one symbol of
+for movements, a circle for points and the APP-6 frame for units (a side's row shows its
+bare frame, a unit type's row its icon); a row whose features mix kinds shows one symbol of
 each. Drawn in an axes whose data units are inches, so sizes are page sizes.
 """
 
@@ -16,6 +17,7 @@ from matplotlib.patches import FancyArrow, Rectangle
 from layers.export.scene import LegendRow
 from layers.export.style import dashes, line_width, marker_size, rgba
 from layers.export.typeset import fit_text
+from layers.export.unit_symbols import symbol_artists, symbol_extent
 
 __all__ = ["LegendDrawn", "draw_legend"]
 
@@ -57,6 +59,16 @@ def _symbol(ax: Axes, kind: str, x: float, y: float, h: float, row: LegendRow, k
         ax.add_patch(FancyArrow(x, y, w, 0, width=max(lw / 72, 0.012 * k), head_width=h * 0.55,
                                 head_length=w * 0.38, length_includes_head=True, color=st.color,
                                 alpha=max(st.opacity, 0.9), lw=0))
+    elif kind == "unit" and row.symbol is not None:
+        code, fill, icon = row.symbol
+        x0, y0, x1, y1 = symbol_extent(code) if icon else (-0.75, -0.72, 0.75, 0.72)
+        size = min(h * 0.78 / (y1 - y0), w / (x1 - x0))
+        fig = ax.figure
+        assert fig is not None
+        for a in symbol_artists(code, x + w / 2, y - (y0 + y1) / 2 * size, fill=fill, size_in=size,
+                                dpi_trans=fig.dpi_scale_trans, data_trans=ax.transData,
+                                linewidth=0.6 * k, icon=icon, echelon=icon):
+            ax.add_artist(a)
     elif kind == "point":
         ax.add_line(Line2D([x + w / 2], [y], marker="o", markersize=marker_size(st.radius, k),
                            markerfacecolor=rgba(fill, st.fill_opacity), markeredgecolor=st.color,
@@ -97,7 +109,7 @@ def draw_legend(ax: Axes, rows: list[LegendRow], width: float, height: float, *,
         x0 = col * (col_w + 0.12)
         y = top - (r + 0.5) * row_h
         tx = x0 + (sym_w + 0.05) * nsym + 0.04 + (0.0 if row.heading else 0.1 * k)
-        for j, cls in enumerate([c for c in ("area", "line", "arrow", "point") if c in row.classes]):
+        for j, cls in enumerate([c for c in ("area", "line", "arrow", "point", "unit") if c in row.classes]):
             _symbol(ax, cls, x0 + 0.02 + j * (sym_w + 0.05), y, row_h, row, k)
         text = fit_text(row.text, (x0 + col_w - tx) * 72, fontsize, bold=row.heading)
         ax.text(tx, y, text, fontsize=fontsize, va="center", ha="left", color=_INK,

@@ -43,6 +43,7 @@ from layers.export.river_labels import river_label_specs
 from layers.export.scene import Scene, SceneFeature, build_scene
 from layers.export.style import dashes, line_width, marker_size, patch_kwargs, rgba
 from layers.export.typeset import wrap_text
+from layers.export.unit_symbols import symbol_artists, symbol_extent
 from layers.loading import Atlas
 from layers.safetext import make_figure_text_safe, mpl_text
 
@@ -89,6 +90,9 @@ class PrintMap:
     basemap_path : Path
     events : sequence of int, optional
         Day numbers to tick on the progress bar.
+    caption : str, optional
+        A paragraph set under the date (an atlas page's phase summary and sources); plain
+        text, passed through :func:`layers.safetext.mpl_text`. Not with ``progress``.
 
     Attributes
     ----------
@@ -113,8 +117,10 @@ class PrintMap:
         progress: bool = False,
         basemap_path: Path = BASEMAP_PATH,
         events: list[int] | None = None,
+        caption: str | None = None,
     ) -> None:
         self.atlas, self.request, self.page, self.vector = atlas, request, page, vector
+        self.caption = None if progress or not caption else mpl_text(caption)
         self.notes: list[str] = []
         d0, d1 = day_range or (request.date, request.date)
         self.range_days = (to_day(d0), to_day(d1))
@@ -138,6 +144,14 @@ class PrintMap:
         title_lines = wrap_text(mpl_text(self.request.title), header_w * 72, fs["title"], bold=True)[:3]
         self.title_text = "\n".join(title_lines)
         header_h = (len(title_lines) * fs["title"] * 1.3 + fs["date"] * 1.9 + (fs["legend"] * 4.2 if progress else 0)) / 72
+        self.caption_lines: list[str] = []
+        if self.caption:
+            max_lines = 16 if portrait else 24
+            for para in self.caption.split("\n"):
+                self.caption_lines += wrap_text(para, header_w * 72 * 0.97, fs["legend"])
+            if len(self.caption_lines) > max_lines:
+                self.caption_lines = self.caption_lines[: max_lines - 1] + [self.caption_lines[max_lines - 1] + " …"]
+            header_h += (len(self.caption_lines) * fs["legend"] * 1.3 + fs["legend"] * 0.8) / 72
         credits_w = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=0.3).credits.w
         planned = collect_credits(self.atlas, [(lid, ()) for lid in self.request.layers], basemap_path=basemap_path)
         n_tail = len(wrap_text(self._credits_tail(planned), credits_w * 72, fs["credits"]))
@@ -253,10 +267,32 @@ class PrintMap:
         else:
             text.set_path_effects([patheffects.withStroke(linewidth=2.2 * self.k, foreground=(1, 1, 1, 0.85))])
 
+    @property
+    def unit_size_in(self) -> float:
+        """Inches per symbol unit of the unit symbols (a friend frame is one unit high)."""
+        return 0.19 * self.k
+
+    def _unit_box_px(self, f: SceneFeature) -> tuple[float, float, float, float]:
+        """A unit symbol's extent around its point, display pixels ``(x0, y0, x1, y1)``."""
+        assert f.sidc is not None
+        px = self.unit_size_in * self.page.dpi
+        x0, y0, x1, y1 = symbol_extent(f.sidc)
+        return x0 * px, y0 * px, x1 * px, y1 * px
+
     def _feature_patches(self, f: SceneFeature) -> list[Artist]:
         k, ax = self.k, self.ax
         z = 10 + f.layer_index * 3
         out: list[Artist] = []
+        if f.sidc is not None and len(f.points):
+            arts: list[Artist] = []
+            for x, y in f.points:
+                arts += symbol_artists(f.sidc, float(x), float(y), fill=f.symbol_fill or "#ffffff",
+                                       size_in=self.unit_size_in, dpi_trans=self.figure.dpi_scale_trans,
+                                       data_trans=ax.transData, linewidth=0.75 * k, zorder=z + 2)
+            for a in arts:
+                ax.add_artist(a)
+                a.set_visible(False)
+            return arts
         if f.area is not None:
             p = PathPatch(f.area, zorder=z, **patch_kwargs(f.style, k, movement=f.kind == "movement"))
             out.append(p)
@@ -287,6 +323,10 @@ class PrintMap:
         self.date_artist = fig.text(hx, y_date / H, "", fontsize=fs["date"], fontweight="bold", va="top",
                                     ha="left", color="#8b1a1a")
         self.progress_artists: list[Artist] = []
+        if self.caption_lines:
+            y_cap = y_date - fs["date"] * 1.55 / 72 - 0.04 * self.k
+            self.caption_artist = fig.text(hx, y_cap / H, "\n".join(self.caption_lines), fontsize=fs["legend"],
+                                           va="top", ha="left", color=_INK, linespacing=1.3)
         if progress:
             bar_y = y_date - fs["date"] * 1.55 / 72 - 0.12 * self.k
             bar_h = 0.07 * self.k
@@ -418,7 +458,13 @@ class PrintMap:
         cands: list[LabelCandidate] = []
         obstacles: list[np.ndarray] = [self._static_obstacles]
         for f in visible:
-            if len(f.points):
+            if f.sidc is not None and len(f.points):
+                disp = ax.transData.transform(f.points)
+                bx0, by0, bx1, by1 = self._unit_box_px(f)
+                obstacles.append(np.column_stack([disp[:, 0] + bx0, disp[:, 1] + by0,
+                                                  disp[:, 0] + bx1, disp[:, 1] + by1]))
+                r = max(bx1, by1)
+            elif len(f.points):
                 disp = ax.transData.transform(f.points)
                 r = marker_size(f.style.radius, self.k) / 2 * px_per_pt
                 h = r * 0.75

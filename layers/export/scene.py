@@ -26,8 +26,9 @@ from layers.export.paths import flat_parts, project, to_path
 from layers.loading import Atlas
 from layers.schema import LayerSpec, Style
 from layers.styling import legend_entries, style_for
+from layers.symbols import SIDE_FILL, UNIT_TYPES, parse_sidc
 
-__all__ = ["LegendRow", "Scene", "SceneFeature", "build_scene", "label_text"]
+__all__ = ["LegendRow", "Scene", "SceneFeature", "build_scene", "curve_line", "label_text"]
 
 
 @dataclass
@@ -61,6 +62,10 @@ class SceneFeature:
         Its source keys (features and figures).
     layer_index : int
         Position of its layer in draw order.
+    sidc : str or None
+        A unit's symbol code (``kind = "unit"``): drawn as an APP-6 symbol, not a circle.
+    symbol_fill : str or None
+        The symbol's frame fill (:data:`layers.symbols.SIDE_FILL` of its side).
     """
 
     layer: str
@@ -78,6 +83,8 @@ class SceneFeature:
     rank: int
     sources: tuple[str, ...]
     layer_index: int
+    sidc: str | None = None
+    symbol_fill: str | None = None
 
     def on(self, day: int) -> bool:
         """Whether the feature exists on ``day``."""
@@ -85,8 +92,10 @@ class SceneFeature:
 
     @property
     def classes(self) -> set[str]:
-        """Symbol classes for the legend: ``area``, ``line``, ``arrow``, ``point``."""
+        """Symbol classes for the legend: ``area``, ``line``, ``arrow``, ``point``, ``unit``."""
         out: set[str] = set()
+        if self.sidc is not None:
+            return {"unit"}
         if self.kind == "movement" and self.line is not None:
             out.add("arrow")
         else:
@@ -115,6 +124,9 @@ class LegendRow:
         Symbols to draw (``area``, ``line``, ``arrow``, ``point``); empty for a bare heading.
     heading : bool
         A layer title row.
+    symbol : tuple of (str, str, bool) or None
+        For the ``unit`` class: SIDC, frame fill and whether to draw the icon (a side's row
+        shows its bare frame, a unit type's row the icon in a white frame).
     """
 
     layer: str
@@ -123,6 +135,7 @@ class LegendRow:
     style: Style
     classes: tuple[str, ...]
     heading: bool
+    symbol: tuple[str, str, bool] | None = None
 
 
 @dataclass
@@ -150,25 +163,67 @@ class Scene:
         and one row per ``style_by`` value in use.
         """
         used: dict[tuple[str, int], set[str]] = {}
+        frames: dict[tuple[str, int], tuple[str, str]] = {}
         for f in features:
             used.setdefault((f.layer, f.legend_row), set()).update(f.classes)
+            if f.sidc is not None:
+                frames.setdefault((f.layer, f.legend_row), (f.sidc, f.symbol_fill or "#ffffff"))
         rows: list[LegendRow] = []
         for lid, spec in self.specs.items():
             if not any(key[0] == lid for key in used):
                 continue
             entries = legend_entries(spec)
             base = tuple(c for c in _CLASS_ORDER if c in used.get((lid, 0), ()))
-            rows.append(LegendRow(lid, entries[0][0], spec.title, entries[0][1], base, True))
+            rows.append(LegendRow(lid, entries[0][0], spec.title, entries[0][1], base, True,
+                                  _frame_symbol(frames.get((lid, 0)))))
             for i, (label, style) in enumerate(entries[1:], start=1):
                 if (lid, i) not in used:
                     continue
                 text = label[len(spec.title) + 2:] if label.startswith(spec.title + ": ") else label
                 classes = tuple(c for c in _CLASS_ORDER if c in used[(lid, i)])
-                rows.append(LegendRow(lid, label, text[:1].upper() + text[1:], style, classes, False))
+                rows.append(LegendRow(lid, label, text[:1].upper() + text[1:], style, classes, False,
+                                      _frame_symbol(frames.get((lid, i)))))
+            rows += _unit_rows(lid, spec, [f for f in features if f.layer == lid and f.sidc is not None])
         return rows
 
 
-_CLASS_ORDER = ("area", "line", "arrow", "point")
+def _frame_symbol(found: tuple[str, str] | None) -> tuple[str, str, bool] | None:
+    return None if found is None else (found[0], found[1], False)
+
+
+def _unit_rows(lid: str, spec: LayerSpec, units: list[SceneFeature]) -> list[LegendRow]:
+    """One row per unit type drawn (its icon in a white frame), then the size marks drawn."""
+    if not units:
+        return []
+    first: dict[str, str] = {}
+    marks: dict[str, str] = {}
+    for f in units:
+        assert f.sidc is not None
+        p = parse_sidc(f.sidc)
+        first.setdefault(p.unit_type, f.sidc)
+        if p.echelon:
+            marks[p.echelon] = p.echelon_mark
+    rows = []
+    for unit_type, code in UNIT_TYPES.items():
+        if unit_type in first:
+            bare = first[unit_type][:11] + "-" + first[unit_type][12:]
+            rows.append(LegendRow(lid, code.label, code.label, spec.style, ("unit",), False, (bare, "#ffffff", True)))
+    if marks:
+        order = "NMLKJIHGFEDCBA"
+        text = " · ".join(f"{marks[e]} {ECHELON_NAME[e]}" for e in order if e in marks)
+        rows.append(LegendRow(lid, "Size marks", "Size: " + text, spec.style, (), False))
+    return rows
+
+
+_CLASS_ORDER = ("area", "line", "arrow", "point", "unit")
+#: Echelon letter → word for the legend's size-mark row.
+ECHELON_NAME = {
+    "A": "team", "B": "squad", "C": "section", "D": "platoon", "E": "company", "F": "battalion",
+    "G": "regiment", "H": "brigade", "I": "division", "J": "corps", "K": "army", "L": "army group/front",
+    "M": "region", "N": "command",
+}
+#: Label priority of a unit by echelon letter: larger formations are labelled first.
+UNIT_RANK = {"N": 1, "M": 1, "L": 1, "K": 1, "J": 2, "I": 2, "H": 3, "G": 3}
 
 
 def label_text(props: dict[str, Any], lang: str | None = None) -> str:
@@ -208,6 +263,48 @@ def _with_heads(geom: shapely.Geometry, min_head_deg: float, max_head_deg: float
         else:
             heads.append(arrowhead(ln, min(max(size, min_head_deg), max_head_deg)))
     return shapely.GeometryCollection([*lines, *heads])
+
+
+def curve_line(geom: shapely.Geometry, samples: int = 24) -> shapely.Geometry:
+    """A movement drawn as a smooth curve (``curved = true``): quadratic Bézier pieces.
+
+    Two vertices bow to the left of the direction of travel (a sixth of the length); more
+    vertices are control points of a quadratic B-spline that starts and ends at the first
+    and last vertex and passes the midpoints between. The result is a densely sampled
+    LineString, so the arrowhead follows the curve's last tangent.
+
+    Parameters
+    ----------
+    geom : LineString or MultiLineString
+    samples : int
+        Points per Bézier piece.
+
+    Returns
+    -------
+    shapely.Geometry
+        Same type; anything else is returned unchanged.
+    """
+    if isinstance(geom, MultiLineString):
+        return MultiLineString([curve_line(g, samples) for g in geom.geoms])
+    if not isinstance(geom, LineString) or len(geom.coords) < 2:
+        return geom
+    pts = np.asarray(geom.coords)[:, :2]
+    if len(pts) == 2:
+        a, b = pts
+        d = b - a
+        ctrl = (a + b) / 2 + np.array([-d[1], d[0]]) / 3.0  # left normal, peak at 1/6 of the length
+        pieces = [(a, ctrl, b)]
+    else:
+        mids = (pts[:-1] + pts[1:]) / 2
+        starts = [pts[0], *mids[1:-1]]
+        ends = [*mids[1:-1], pts[-1]]
+        pieces = [(s, c, e) for s, c, e in zip(starts, pts[1:-1], ends)]
+    t = np.linspace(0.0, 1.0, samples)[:, None]
+    out = [pts[0]]
+    for p0, p1, p2 in pieces:
+        curve = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t**2 * p2
+        out.extend(curve[1:])
+    return LineString(np.asarray(out))
 
 
 def _anchor(geom: shapely.Geometry) -> np.ndarray | None:
@@ -275,6 +372,8 @@ def build_scene(
             geom = geoms[i]
             kind = str(props["kind"])
             if kind == "movement":
+                if props.get("curved") is True:
+                    geom = curve_line(geom)
                 geom = _with_heads(geom, min_head_deg, max_head_deg)
             pgeom = project(geom, frame.forward)
             if pgeom.geom_type not in ("Point", "MultiPoint"):
@@ -285,6 +384,12 @@ def build_scene(
             rank = KIND_RANK.get(kind, 8 if is_point else 6)
             if props.get("label") and layer.spec.group == "campaign":
                 rank = min(rank, 2 if is_point else 3)
+            code = props.get("sidc") if kind == "unit" and is_point else None
+            if isinstance(code, str):
+                try:
+                    rank = UNIT_RANK.get(parse_sidc(code).echelon or "", 4)
+                except ValueError:
+                    code = None
             keys = tuple(dict.fromkeys(list(props.get("sources") or [])
                                        + [str(f.get("source")) for f in props.get("figures") or []]))
             end = int(gdf["end_day"].iat[i])
@@ -297,6 +402,8 @@ def build_scene(
                     label=label_text(props, label_lang) if has_label else None,
                     anchor=_anchor(pgeom) if has_label else None,
                     rank=rank, sources=keys, layer_index=li,
+                    sidc=code if isinstance(code, str) else None,
+                    symbol_fill=SIDE_FILL.get(str(props.get("side")), "#ffffff") if isinstance(code, str) else None,
                 )
             )
     return scene
