@@ -18,6 +18,10 @@ instead of URLs):
     ``<place>+<dlon>/<dlat>``, used only where a start point is not located (said in ``note``).
 ``figures.csv``
     Numbers per feature and per source (one row per figure; sources are never merged).
+``sources/audit.csv``
+    The source audit (SCHEMA.md, "Audit properties"): for every audited feature of these
+    layers the builder adds ``sources_agree`` and ``sources_disagree`` (source keys, in
+    table order) and appends any of those keys that ``sources`` lacks, so the popup cites them.
 
 Run ``python scripts/build_research_layers.py`` to rewrite the three GeoJSON files, or add
 ``--check`` to fail when they are out of date. The output is deterministic: features keep the
@@ -135,6 +139,59 @@ def figures_by_feature(rows: Iterable[Row]) -> dict[str, list[dict[str, Any]]]:
             fig["note"] = r["note"]
         out.setdefault(r["feature_id"], []).append(fig)
     return out
+
+
+def audit_by_feature(path: Path = SOURCES / "audit.csv") -> dict[str, dict[str, list[str]]]:
+    """Collect the audited source keys per feature from ``sources/audit.csv``.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The audit table (columns ``feature_id``, ``sources_agree``, ``sources_disagree``, ...).
+
+    Returns
+    -------
+    dict of str to dict
+        ``{feature_id: {"sources_agree": [...], "sources_disagree": [...]}}``, keys unique and
+        in table order; empty when the table is absent.
+    """
+    out: dict[str, dict[str, list[str]]] = {}
+    if not path.exists():
+        return out
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            entry = out.setdefault(row["feature_id"].strip(), {"sources_agree": [], "sources_disagree": []})
+            for col in ("sources_agree", "sources_disagree"):
+                for key in split_keys(row.get(col) or ""):
+                    if key not in entry[col]:
+                        entry[col].append(key)
+    return out
+
+
+def apply_audit(layers: Mapping[str, list[Feature]], audit: Mapping[str, dict[str, list[str]]]) -> None:
+    """Add ``sources_agree``/``sources_disagree`` to audited features, in place.
+
+    Keys named there but missing from ``sources`` are appended to ``sources`` (after the
+    feature's own), so every audited source is cited in full by the popup.
+
+    Parameters
+    ----------
+    layers : mapping of str to list of features
+    audit : mapping
+        From :func:`audit_by_feature`.
+    """
+    for feats in layers.values():
+        for f in feats:
+            p = f["properties"]
+            entry = audit.get(p["id"])
+            if not entry:
+                continue
+            for col in ("sources_agree", "sources_disagree"):
+                if entry[col]:
+                    p[col] = list(entry[col])
+                for key in entry[col]:
+                    if key not in p["sources"]:
+                        p["sources"].append(key)
 
 
 def _number(text: str) -> int | float:
@@ -357,6 +414,7 @@ def check_references(layers: Mapping[str, list[Feature]], keys: set[str]) -> lis
         for f in feats:
             p = f["properties"]
             cited = list(p["sources"]) + [fig["source"] for fig in p.get("figures", [])]
+            cited += list(p.get("sources_agree", [])) + list(p.get("sources_disagree", []))
             problems += [f"{layer}: {p['id']} cites unknown source {k!r}" for k in cited if k not in keys]
     return problems
 
@@ -386,6 +444,7 @@ def build(src: Path = SRC) -> dict[str, str]:
         "chronology": build_chronology(read_table("chronology.csv", src), coords, figures),
         "manchuria_1945": build_manchuria(read_table("manchuria_1945.csv", src), coords, figures),
     }
+    apply_audit(layers, audit_by_feature())
     ids = [f["properties"]["id"] for feats in layers.values() for f in feats]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     orphans = sorted(set(figures) - set(ids))
