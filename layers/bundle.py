@@ -24,7 +24,7 @@ from layers.dates import OPEN_END
 from layers.loading import Atlas, Layer
 from layers.popups import popup_html, tooltip_html
 from layers.safetext import html_text
-from layers.styling import leaflet_options, style_for
+from layers.styling import CERTAINTY, certainty_legend, certainty_options, leaflet_options, style_for
 
 __all__ = [
     "BASEMAP_PATH",
@@ -33,6 +33,7 @@ __all__ = [
     "arrowhead",
     "basemap_bundle",
     "bundle_json",
+    "certainty_label",
     "curve_line",
     "generic_sidc",
     "label_priority",
@@ -234,6 +235,25 @@ def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) ->
     return None
 
 
+def _shape_of(geom: shapely.Geometry | None, kind: str) -> str:
+    if kind == "movement":
+        return "arrow"
+    return _SHAPES.get(geom.geom_type if geom is not None else "", "area")
+
+
+def certainty_label(label: str, props: dict[str, Any], shape: str) -> str:
+    """A legend label with the certainty class of lines and areas appended.
+
+    ``"Frontier"`` drawn as a modern proxy becomes ``"Frontier · modern stand-in"``, so the
+    legend row and its dash pattern say how far to trust the geometry; points and arrows
+    keep their label.
+    """
+    cls = CERTAINTY.get(str(props.get("certainty")))
+    if cls is None or shape not in ("line", "area"):
+        return label
+    return f"{label} · {cls.label}"
+
+
 def legend_label(layer: Layer, props: dict[str, Any]) -> str:
     """Legend text of the style a feature is drawn with."""
     by = layer.spec.style_by
@@ -308,9 +328,13 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         ``{"id", "title", "order", "styles": [leaflet options], "features": [...],
         "legend": [[label, shape, style index(, sidc)]]}``; each feature is ``{"g":
         geometry, "s": start_day, "e": end_day or None, "y": style index, "k": kind,
-        "t": tooltip html, "p": popup html, "lg": legend row}``, plus ``"l"``/``"lz"``/
+        "t": tooltip html, "p": popup html, "lg": legend row, "c": certainty}``, plus ``"l"``/``"lz"``/
         ``"lp"`` (label, its minimum zoom and priority) when labelled and, for units,
         ``"u": {"sidc", "n": name, "lz", "lp"}`` (drawn as a symbol by ``units.js``).
+        ``"certainty"`` lists the certainty classes present (label, meaning, dash pattern;
+        :func:`layers.styling.certainty_legend`): lines and area outlines are drawn solid when
+        period-true or approximate, long-dashed as modern stand-ins and dotted when schematic,
+        and their legend labels name the class (:func:`certainty_label`).
     """
     spec = layer.spec
     styles: list[dict[str, Any]] = []
@@ -324,6 +348,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         opts = leaflet_options(style_for(spec, props))
         if kind == "movement":
             opts = {**opts, "fillColor": opts["color"], "fillOpacity": 0.9}
+        opts = certainty_options(opts, props.get("certainty"), _shape_of(row.geometry, kind))
         key = json.dumps(opts, sort_keys=True)
         if key not in style_index:
             style_index[key] = len(styles)
@@ -345,7 +370,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
                           "lp": rank[0]}
         else:
             shape = "arrow" if kind == "movement" else _SHAPES.get(gtype or "", "area")
-            label = legend_label(layer, props)
+            label = certainty_label(legend_label(layer, props), props, shape)
         lkey = (label, shape)
         if lkey not in legend:
             legend[lkey] = (len(legend), sidc if isinstance(sidc, str) else None)
@@ -365,6 +390,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
                 "t": tooltip_html(props),
                 "p": _with_facts(popup, _unit_facts_html(props, names)),
                 "lg": legend[lkey][0],
+                "c": props.get("certainty"),
             }
         )
     # legend rows keep the style of the first feature drawn with them
@@ -380,6 +406,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
     return {
         "id": spec.id, "title": spec.title, "order": spec.order, "styles": styles, "features": feats,
         "legend": rows,
+        "certainty": certainty_legend({str(f["c"]) for f in feats}),
     }
 
 

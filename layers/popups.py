@@ -14,6 +14,7 @@ from typing import Any
 from layers.dates import parse_date
 from layers.safetext import html_text
 from layers.sources import Bibliography
+from layers.styling import CERTAINTY
 
 __all__ = ["LANGUAGE_NAMES", "date_range_text", "figures_by_label", "format_figure", "popup_html", "tooltip_html"]
 
@@ -21,14 +22,6 @@ LANGUAGE_NAMES = {
     "ru": "Russian", "ja": "Japanese", "zh": "Chinese", "mn": "Mongolian", "ko": "Korean",
 }
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
-_CERTAINTY = {
-    "verified": "verified by a cited source",
-    "approximate": "approximate",
-    "estimated": "estimated from a description",
-    "disputed": "disputed: a claim, not an agreed line",
-    "modern_proxy": "modern line standing in for the historical one",
-    "schematic": "schematic (symbolic position or movement)",
-}
 
 
 def _e(value: Any) -> str:
@@ -146,7 +139,9 @@ def popup_html(props: dict[str, Any], bib: Bibliography, layer_title: str = "") 
     cert = props.get("certainty", "")
     prec = props.get("location_precision_m")
     prec_txt = f" · drawn within ±{_e(_fmt_distance(prec))}" if prec else ""
-    out.append(f'<div class="fef-certainty">Geometry: {_e(_CERTAINTY.get(cert, cert))}{prec_txt}</div>')
+    cls = CERTAINTY.get(str(cert))
+    cert_txt = f"<b>{_e(cls.label)}</b>: {_e(cls.text)}" if cls else _e(cert)
+    out.append(f'<div class="fef-certainty fef-cert-{_e(cert)}">Geometry: {cert_txt}{prec_txt}</div>')
     if props.get("note"):
         out.append(f'<div class="fef-note">Note: {_e(props["note"])}</div>')
     keys = list(dict.fromkeys(props.get("sources") or []))
