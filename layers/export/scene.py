@@ -218,8 +218,8 @@ def _unit_rows(lid: str, spec: LayerSpec, units: list[SceneFeature]) -> list[Leg
 _CLASS_ORDER = ("area", "line", "arrow", "point", "unit")
 #: Echelon letter → word for the legend's size-mark row.
 ECHELON_NAME = {
-    "A": "team", "B": "squad", "C": "section", "D": "platoon", "E": "company", "F": "battalion",
-    "G": "regiment", "H": "brigade", "I": "division", "J": "corps", "K": "army", "L": "army group/front",
+    "A": "team", "B": "squad", "C": "section", "D": "platoon", "E": "coy", "F": "bn",
+    "G": "rgt", "H": "bde", "I": "div", "J": "corps", "K": "army", "L": "front",
     "M": "region", "N": "command",
 }
 #: Label priority of a unit by echelon letter: larger formations are labelled first.
