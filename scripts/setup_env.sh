@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 apt_packages=(fonts-noto-cjk fonts-dejavu-core)
-[ "${1:-}" = dev ] && apt_packages+=(chromium)
+# tests: chromium for the browser tests, nginx for the two-replica scaling test
+[ "${1:-}" = dev ] && apt_packages+=(chromium nginx-light)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
