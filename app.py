@@ -18,6 +18,7 @@ import streamlit.components.v1 as components
 from layers import load_atlas
 from layers.catalog import REPO_ROOT
 from layers.dates import to_day
+from layers.explorer import BASEMAP_IDS, share_link
 from layers.export import ExportError, ExportUnavailable, export_map
 from layers.loading import LayerDataError
 from layers.panels import (
@@ -34,7 +35,7 @@ from layers.timeline import SELECTION, timeline_chart, timeline_frame
 from layers.tours import (
     OVERVIEW,
     campaign_span,
-    checked_tours,
+    load_tours,
     step_bounds,
     step_citations,
     step_state,
@@ -77,7 +78,7 @@ def get_timeline_frame():
 @st.cache_resource
 def get_tours():
     """Narrative tours (geodata/tours/), checked against the atlas, once per server process."""
-    return checked_tours(get_atlas())
+    return load_tours(get_atlas())
 
 
 @st.cache_resource
@@ -132,6 +133,12 @@ def _on_campaign() -> None:
     })
     ss.date_nonce += 1
     ss.view_nonce += 1
+
+
+def _on_compare() -> None:
+    """The sidebar's compare toggle or second date changed."""
+    on, day = ss.get("compare_on"), ss.get("compare_date")
+    ss.view = ss.view.model_copy(update={"compare": day if on and isinstance(day, dt.date) else None})
 
 
 def _on_goto() -> None:
@@ -189,6 +196,8 @@ def _take_map_report(value: object) -> bool:
         new_date = dt.date.fromisoformat(value["date"])
         lat, lon = (float(x) for x in value["center"])
         update = {"date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"])}
+        if value.get("basemap") in BASEMAP_IDS:  # chosen in the map's layer control
+            update["basemap"] = BASEMAP_IDS[value["basemap"]]
         # "All years" (or another campaign) chosen in the map: counted by campaign_seq
         if value.get("campaign_seq") and value.get("campaign_seq") != ss.get("last_campaign_seq"):
             ss.last_campaign_seq = value["campaign_seq"]
@@ -283,6 +292,16 @@ with st.sidebar:
     ss.goto_date = view.date
     st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
                   on_change=_on_goto, format="YYYY-MM-DD")
+    # ---- a second date beside the first (the map's compare.js; URL parameter compare=) ----
+    st.header("Compare")
+    if "compare_on" not in ss:
+        ss.compare_on = view.compare is not None
+        ss.compare_date = view.compare or max(ATLAS_START, view.date - dt.timedelta(days=365))
+    st.toggle("Compare with a second date", key="compare_on", on_change=_on_compare,
+              help="Split the map: the map date on the left, a second date on the right; pan and zoom stay in step.")
+    if ss.compare_on:
+        st.date_input("Second date (right of the divider)", min_value=ATLAS_START, max_value=ATLAS_END,
+                      key="compare_date", on_change=_on_compare, format="YYYY-MM-DD")
     # ---- your own layer (upload; logic in layers/userlayers.py) ----
     st.header("Your layer")
     st.file_uploader(
@@ -342,6 +361,7 @@ fef_map = get_map_component()
 value = fef_map(
     visible=list(visible), date_request=date_request, view_request=view_request,
     user_layers=[entry for _, entry in ss.get("user_layers", [])],
+    compare=to_day(view.compare) if view.compare else None, basemap=view.basemap,
     height=COMPONENT_HEIGHT, key="fef_map", default=None,
 )
 if _take_map_report(value):
@@ -354,13 +374,13 @@ offer = tours.get(view.campaign)
 if tour is not None or offer is not None:
     with st.container(border=True, key="tour_panel"):
         if tour is not None:
-            n, total = min(view.step or 1, len(tour.step)), len(tour.step)
-            step = tour.step[n - 1]
+            n, total = min(view.step or 1, len(tour.steps)), len(tour.steps)
+            step = tour.steps[n - 1]
             head, back, nxt, close = st.columns([6, 1, 1, 1], vertical_alignment="center")
             head.markdown(f"**{md_escape(tour.title)}** · Step {n} of {total}")
-            back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.campaign, n - 1), disabled=n <= 1,
+            back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.id, n - 1), disabled=n <= 1,
                         width="stretch", help="Previous step of the tour")
-            nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.campaign, n + 1), disabled=n >= total,
+            nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.id, n + 1), disabled=n >= total,
                        type="primary", width="stretch", help="Next step of the tour")
             close.button("Close", key="tour_close", on_click=_close_tour, width="stretch", help="Close the tour")
             st.progress(n / total)
@@ -368,8 +388,8 @@ if tour is not None or offer is not None:
             st.markdown(md_escape(step.text))
             st.caption(md_escape("Sources: " + "; ".join(step_citations(step, atlas))))
         elif offer is not None:
-            st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.step)} steps)"), key="tour_start",
-                      on_click=_show_step, args=(offer.campaign, 1), icon="🧭")
+            st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.steps)} steps)"), key="tour_start",
+                      on_click=_show_step, args=(offer.id, 1), icon="🧭")
 
 # ---- timeline of events (click one: the map goes to it) ----
 if st.toggle("Timeline of events", value=True, key="show_timeline"):
@@ -383,6 +403,9 @@ if st.toggle("Timeline of events", value=True, key="show_timeline"):
     )
     st.caption("Click an event to move the map to it; scroll to zoom, drag to pan, double-click to clear.")
 st.query_params.from_dict(view.to_query())
+with st.expander("Link to this view", key="exp_link"):
+    # st.code has a copy button; the map's own link button copies the same link
+    st.code(share_link(st.context.url, view.to_query()), language=None, wrap_lines=True)
 
 # ---- exports (layers.export) ----
 EXPORT_FORMATS = {

@@ -25,7 +25,7 @@ MAX_PARAM_LEN = 2000
 #: At most this many problems are reported (a link with hundreds of bad parameters says so once).
 MAX_PROBLEMS = 8
 #: The parameters a link may carry; others are reported and ignored.
-PARAMS = ("date", "campaign", "layers", "view", "basemap", "tour", "step")
+PARAMS = ("date", "campaign", "layers", "view", "basemap", "tour", "step", "compare")
 #: Parameters Streamlit itself reads (embedding options); never reported.
 _STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
@@ -47,6 +47,8 @@ class ViewState(BaseModel):
         Map centre ``(lat, lon)``; ``None`` = the campaign's extent.
     zoom : int, optional
     basemap : {"offline", "osm", "topo"}
+    compare : datetime.date, optional
+        A second date shown beside the first (split view), within the atlas' dates.
     tour : str, optional
         Id of the narrative tour being followed (a campaign id: ``geodata/tours/<id>.toml``).
     step : int, optional
@@ -61,13 +63,14 @@ class ViewState(BaseModel):
     center: tuple[float, float] | None = None
     zoom: int | None = Field(default=None, ge=2, le=18)
     basemap: Basemap = "offline"
+    compare: dt.date | None = None
     tour: str | None = Field(default=None, max_length=80)
     step: int | None = Field(default=None, ge=1)
 
-    @field_validator("date")
+    @field_validator("date", "compare")
     @classmethod
-    def _in_range(cls, v: dt.date) -> dt.date:
-        if not ATLAS_START <= v <= ATLAS_END:
+    def _in_range(cls, v: dt.date | None) -> dt.date | None:
+        if v is not None and not ATLAS_START <= v <= ATLAS_END:
             raise ValueError(f"date {v} is outside {ATLAS_START} … {ATLAS_END}")
         return v
 
@@ -89,6 +92,8 @@ class ViewState(BaseModel):
             q["view"] = f"{self.center[0]:.4f},{self.center[1]:.4f},{self.zoom}"
         if self.basemap != "offline":
             q["basemap"] = self.basemap
+        if self.compare is not None:
+            q["compare"] = self.compare.isoformat()
         if self.tour is not None:
             q["tour"] = self.tour
             q["step"] = str(self.step or 1)
@@ -197,6 +202,12 @@ class ViewState(BaseModel):
                     f"URL parameter 'view' ({_clip(raw)}) must be 'lat,lon,zoom' "
                     "(latitude −90…90, longitude −180…360, zoom 2…18)"
                 )
+        raw = get("compare")
+        if raw is not None:
+            try:
+                values["compare"] = _atlas_day(raw)
+            except DateError as exc:
+                problems.append(f"URL parameter 'compare' ({_clip(raw)}) is not usable: {exc}; no comparison shown")
         raw = get("basemap")
         if raw is not None:
             if raw in BASEMAPS:

@@ -80,7 +80,7 @@ LAYERS_P = st.one_of(TEXT, st.lists(st.one_of(st.sampled_from(LAYERS), TEXT), ma
                      st.sampled_from(["", ",", ",,, ,"]))
 VALUE = {"date": DATE, "campaign": st.one_of(TEXT, st.sampled_from(CAMPS)), "layers": LAYERS_P, "view": VIEW,
          "basemap": st.one_of(TEXT, st.sampled_from(["offline", "osm", "topo"])),
-         "tour": TEXT, "step": st.one_of(TEXT, st.integers(-3, 30).map(str))}
+         "tour": TEXT, "step": st.one_of(TEXT, st.integers(-3, 30).map(str)), "compare": DATE}
 
 
 @st.composite

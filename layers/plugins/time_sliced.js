@@ -114,6 +114,7 @@ function fefTimeSliced(map, cfg) {
     });
     st.legend = b.legend || [];
     st.styles = b.styles;
+    st.bundle = b; /* kept for extensions (compare.js draws a second date from it) */
     st.loaded = true;
     FEF.loaded[st.spec.id] = st.feats.length;
   }
@@ -218,14 +219,22 @@ function fefTimeSliced(map, cfg) {
       if (target !== null) { go(target, true); }
     }
     function togglePlay() {
-      if (timer) { clearInterval(timer); timer = null; playBtn.textContent = "Play"; return; }
+      if (timer) { clearTimeout(timer); timer = null; playBtn.textContent = "Play"; playBtn.setAttribute("aria-pressed", "false"); return; }
       playBtn.textContent = "Pause";
-      timer = setInterval(function () {
-        if (FEF.day >= cfg.end) { togglePlay(); return; }
-        var nxt = null;
-        for (var i = 0; i < events.length; i++) { if (events[i] > FEF.day) { nxt = events[i]; break; } }
-        go(nxt === null ? cfg.end : Math.min(nxt, FEF.day + Math.max(1, Math.round((cfg.end - cfg.start) / 200))), true);
-      }, cfg.play_ms || 400);
+      playBtn.setAttribute("aria-pressed", "true");
+      /* cfg.play_ms (speed) and cfg.loop are read at every tick, so explorer.js can change them while playing */
+      function tick() {
+        if (FEF.day >= cfg.end) {
+          if (!cfg.loop) { timer = null; playBtn.textContent = "Play"; playBtn.setAttribute("aria-pressed", "false"); return; }
+          go(cfg.start, true);
+        } else {
+          var nxt = null;
+          for (var i = 0; i < events.length; i++) { if (events[i] > FEF.day) { nxt = events[i]; break; } }
+          go(nxt === null ? cfg.end : Math.min(nxt, FEF.day + Math.max(1, Math.round((cfg.end - cfg.start) / 200))), true);
+        }
+        timer = setTimeout(tick, cfg.play_ms || 400);
+      }
+      timer = setTimeout(tick, cfg.play_ms || 400);
     }
     range.addEventListener("input", function () { go(+range.value, true); });
     el.addEventListener("click", function (e) {
@@ -245,6 +254,9 @@ function fefTimeSliced(map, cfg) {
         if (+range.value !== day) { range.value = day; }
       },
       go: go,
+      el: el,
+      togglePlay: togglePlay,
+      playing: function () { return timer !== null; },
       setRange: function (start, end) { cfg.start = start; cfg.end = end; range.min = start; range.max = end; }
     };
   })();
@@ -387,6 +399,7 @@ function fefTimeSliced(map, cfg) {
       lastViewNonce = args.view_request.nonce;
       applyView(args.view_request);
     }
+    (FEF.renderHooks || []).forEach(function (h) { h(args, p); });
     return p;
   }
 
@@ -436,6 +449,14 @@ function fefTimeSliced(map, cfg) {
   var initialDrawn = setVisible(initial);
   if (!inStreamlit) { initialDrawn.then(markReady); }
   FEF.goto = function (day) { ui.go(day, true); };
+  /* Extensions (explorer.js, compare.js) register in window.fefExtensions and get these internals. */
+  FEF.renderHooks = [];
+  FEF.api = { map: map, cfg: cfg, states: states, ui: ui, events: events, legend: legendCtl, renderer: renderer,
+              iso: iso, human: human, report: report, inStreamlit: inStreamlit, ensureLoaded: ensureLoaded,
+              baseLayers: baseLayers, realName: realName };
+  (window.fefExtensions || []).forEach(function (ext) {
+    try { ext(FEF.api); } catch (err) { FEF.errors.push("extension: " + err); }
+  });
   FEF.isoToDay = function (s) { return Math.round(Date.parse(s + "T00:00:00Z") / DAY_MS); };
   return FEF;
 }

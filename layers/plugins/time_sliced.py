@@ -25,6 +25,10 @@ from layers.safetext import RawElement, script_json
 __all__ = ["TimeSlicedLayers", "safe_json"]
 
 _HERE = Path(__file__).parent
+#: Extensions loaded after ``time_sliced.js`` (each registers in ``window.fefExtensions`` and
+#: gets the plugin's internals): explorer controls (events, speed, loop, link, full screen,
+#: overlap picker, phone layout) and the two-date comparison. A missing file is skipped.
+EXTENSIONS = ("explorer", "compare")
 
 
 def safe_json(value: Any) -> str:
@@ -56,6 +60,15 @@ class TimeSlicedLayers(MacroElement):
         self.config_json = script_json(config)
         self.js = (_HERE / "time_sliced.js").read_text(encoding="utf-8")
         self.css = (_HERE / "time_sliced.css").read_text(encoding="utf-8")
+        for ext in EXTENSIONS:
+            for suffix in ("js", "css"):
+                path = _HERE / f"{ext}.{suffix}"
+                if path.exists():
+                    text = path.read_text(encoding="utf-8")
+                    if suffix == "js":
+                        self.js += "\n" + text
+                    else:
+                        self.css += "\n" + text
 
     def render(self, **kwargs: Any) -> str:
         """Add the style and the script to the figure, as text (no Jinja involved).
