@@ -29,7 +29,11 @@ def read_audit() -> list[dict[str, str]]:
     with open(AUDIT, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         assert reader.fieldnames == COLUMNS
-        return list(reader)
+        rows = list(reader)
+    # an unquoted comma makes an extra field (key None) or a missing one (value None)
+    assert all(None not in r and None not in r.values() for r in rows), [r["feature_id"] for r in rows
+                                                                        if None in r or None in r.values()]
+    return rows
 
 
 def keys(cell: str) -> list[str]:
