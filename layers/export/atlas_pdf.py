@@ -34,7 +34,7 @@ from layers.export.fonts import export_style
 from layers.export.layout import type_scale
 from layers.export.print_map import PrintMap, human_date
 from layers.export.request import MapRequest, PageSize
-from layers.export.typeset import wrap_text
+from layers.export.typeset import text_width_pt, wrap_text
 from layers.loading import Atlas
 from layers.safetext import make_figure_text_safe, mpl_text
 from layers.schema import Campaign, Phase
@@ -145,6 +145,20 @@ def _title_page(atlas: Atlas, camp: Campaign, page: PageSize) -> Figure:
     return fig
 
 
+def _wrap_hard(text: str, width_pt: float, fs: float) -> list[str]:
+    """:func:`wrap_text`, then over-long lines (URLs) cut between characters."""
+    out: list[str] = []
+    for line in wrap_text(text, width_pt, fs):
+        while text_width_pt(line, fs) > width_pt and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and text_width_pt(line[:cut], fs) > width_pt:
+                cut = max(1, int(cut * 0.9)) if text_width_pt(line[: int(cut * 0.9)], fs) > width_pt else cut - 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
 def _sources_pages(atlas: Atlas, keys: list[str], licence: str, page: PageSize) -> list[Figure]:
     bib = atlas.bibliography
     cites = sorted({mpl_text(bib.cite(k)) for k in keys}, key=str.casefold)
@@ -155,8 +169,8 @@ def _sources_pages(atlas: Atlas, keys: list[str], licence: str, page: PageSize) 
     gutter = 0.35 * k
     col_w = (W - 2 * m - gutter * (ncols - 1)) / ncols
     line_h = fs * 1.3 / 72
-    blocks = [wrap_text(c, col_w * 72, fs) for c in cites]
-    blocks.append(wrap_text(mpl_text(licence), col_w * 72, fs))
+    blocks = [_wrap_hard(c, col_w * 72, fs) for c in cites]
+    blocks.append(_wrap_hard(mpl_text(licence), col_w * 72, fs))
     figs: list[Figure] = []
     fig: Figure | None = None
     col, y, top = 0, 0.0, 0.0
