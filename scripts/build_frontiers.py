@@ -439,14 +439,16 @@ KURIL_GROUPS: list[dict[str, Any]] = [
                    "the group were occupied in the following days, not dated one by one in the sources.")),
     dict(key="kurils_central", name="Central Kuril Islands (Raikoke to Urup)", ja="中千島", ru="Средние Курилы",
          start="1875-08-22", start_edtf="[1875-05-07..1875-08-22]",
-         end="1945-08-29", end_edtf="[1945-08-22..1945-08-29]",
+         end="1945-08-28", end_edtf="[1945-08-22..1945-08-28]",
          sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse3_kuril_landing_operation",
                   "pike_hirohitos_war_kurils"],
          what=("Matua, Simushir, Urup and the small islands between them, ceded to Japan with the northern "
                "Kurils in 1875. In 1945 Matua and Urup had Japanese garrisons (an independent regiment and an "
                "independent brigade)."),
          end_note=("End date: Soviet landings ran south as far as Urup from 22 to 28 August (Great Soviet "
-                   "Encyclopedia); the central and northern islands were all occupied by 29 August (Pike).")),
+                   "Encyclopedia), so the last of the group (Urup) was taken by the 28th; Pike has the central "
+                   "and northern islands all occupied by 29 August. The islands were taken one by one in "
+                   "between; the fill changes for the whole group at once.")),
     dict(key="iturup", name="Iturup (Etorofu)", ja="択捉島", ru="Итуруп",
          start="1855-02-07", end="1945-08-28", end_edtf="[1945-08-23..1945-08-28]",
          sources=["wpipfs_treaty_of_saint_petersburg_1875", "prlib_treaty_1875", "kurilinfo_occupation",
