@@ -36,14 +36,21 @@
     return hex(c.map(function (v) { return v + (255 - v) * 0.55; }));
   }
   function sideColour(style) { return (style && (style.fillColor || style.color)) || "#555555"; }
+  /* A layer may give its symbols their fill (fill_color unlike color); else the colour, tinted. */
+  function symbolFill(style) {
+    if (style && style.fillColor && style.color && style.fillColor.toLowerCase() !== style.color.toLowerCase()) {
+      return style.fillColor;
+    }
+    return tint(sideColour(style));
+  }
 
   /* ---- unit symbols ---- */
-  function symbolSize(z) { return Math.max(12, Math.min(30, 3 * z - 4)); }
-  function makeSymbol(sidc, colour, size) {
+  function symbolSize(z) { return Math.max(12, Math.min(28, 3 * z - 7)); }
+  function makeSymbol(sidc, fill, size) {
     if (!hasMs || !SIDC_RE.test(sidc)) { return null; }
     try {
       var sym = new ms.Symbol(sidc, {
-        size: size, fillColor: tint(colour)
+        size: size, fillColor: fill
       });
       return { el: sym.asDOM(), size: sym.getSize(), anchor: sym.getAnchor() };
     } catch (err) {
@@ -51,15 +58,17 @@
       return null;
     }
   }
-  function unitIcon(u, colour, z) {
-    var size = symbolSize(z);
-    var sym = makeSymbol(u.sidc, colour, size);
+  function unitIcon(u, fid, style, z) {
+    var size = symbolSize(z), fill = symbolFill(style), colour = sideColour(style);
+    var sym = makeSymbol(u.sidc, fill, size);
     var box = document.createElement("div");
     box.className = "fef-unit-box";
+    box.setAttribute("data-fid", String(fid));
+    box.setAttribute("data-lp", String(+u.lp || 0));
     var w, h, ax, ay;
     if (sym) {
       sym.el.setAttribute("class", "fef-unit-svg");
-      sym.el.setAttribute("data-fill", tint(colour));
+      sym.el.setAttribute("data-fill", fill);
       box.appendChild(sym.el);
       w = Math.ceil(sym.size.width); h = Math.ceil(sym.size.height);
       ax = sym.anchor.x; ay = sym.anchor.y;
@@ -67,7 +76,7 @@
       /* no milsymbol or a code it cannot read: a plain square in the side's colour */
       var sq = document.createElement("div");
       sq.className = "fef-unit-fallback";
-      sq.style.background = tint(colour);
+      sq.style.background = fill;
       sq.style.borderColor = colour;
       box.appendChild(sq);
       w = h = 14; ax = ay = 7;
@@ -83,12 +92,11 @@
     return L.divIcon({ html: box, className: "fef-unit", iconSize: [w, h], iconAnchor: [ax, ay] });
   }
   function unitMarker(f, latlng, style) {
-    var colour = sideColour(style);
     var mk = L.marker(latlng, {
-      icon: unitIcon(f.u, colour, map.getZoom()), pane: "fefUnits", keyboard: false, riseOnHover: true
+      icon: unitIcon(f.u, f.i, style, map.getZoom()), pane: "fefUnits", keyboard: false, riseOnHover: true
     });
     mk.fefSymbolSize = symbolSize(map.getZoom());
-    units.push({ marker: mk, u: f.u, colour: colour });
+    units.push({ marker: mk, u: f.u, fid: f.i, style: style });
     FEF.units.drawn = units.length;
     return mk;
   }
@@ -97,13 +105,13 @@
     units.forEach(function (x) {
       if (x.marker.fefSymbolSize !== size) {
         x.marker.fefSymbolSize = size;
-        x.marker.setIcon(unitIcon(x.u, x.colour, z));
+        x.marker.setIcon(unitIcon(x.u, x.fid, x.style, z));
       }
     });
   }
 
   /* ---- legend of what is drawn here and now ---- */
-  var legendOpened = false;
+  var legendTouched = false;
   function featureBounds(f) {
     if (!f.bb) {
       try { f.bb = f.layer.getBounds ? f.layer.getBounds() : L.latLngBounds([f.layer.getLatLng()]); }
@@ -132,9 +140,10 @@
     return out;
   }
   function renderLegend(box) {
-    if (!legendOpened) {
-      legendOpened = true;
-      box.open = (map.getSize().x || window.innerWidth) >= 600;
+    /* open on wide maps, collapsed under 600 px, until the reader opens or closes it */
+    if (!legendTouched && map.getSize().x > 50) {
+      var want = map.getSize().x >= 600;
+      if (box.open !== want) { box.open = want; }
     }
     while (box.firstChild) { box.removeChild(box.firstChild); }
     var sum = document.createElement("summary");
@@ -152,7 +161,7 @@
         var style = g.st.styles[row[2]];
         if (row[1] === "unit") {
           r.className += " fef-legend-unit";
-          var sym = makeSymbol(String(row[3] || ""), sideColour(style), 11);
+          var sym = makeSymbol(String(row[3] || ""), symbolFill(style), 11);
           if (sym) { sym.el.setAttribute("width", "24"); sym.el.setAttribute("height", "16"); r.appendChild(sym.el); }
         } else {
           /* swatch: SVG from validated style numbers and colours, no data text */
@@ -202,9 +211,54 @@
     if (isCaption) { return [[0, 0]]; }
     return [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), 5 - h - 4], [-(w / 2 + 7), 14]];
   }
+  /* Symbols piled on one spot: the higher echelon stays, the others are hidden (shown again
+   * when zooming in separates them) and counted in a "+N" badge on the one that stays. */
+  function declutterSymbols(root) {
+    var boxes = root.querySelectorAll(".fef-unit-box"), items = [], i;
+    for (i = 0; i < boxes.length; i++) {
+      var icon = boxes[i].parentNode;
+      if (icon && icon.classList) { icon.classList.remove("fef-unit-hidden"); }
+      var old = boxes[i].querySelector(".fef-unit-more");
+      if (old) { boxes[i].removeChild(old); }
+    }
+    for (i = 0; i < boxes.length; i++) {
+      var sym = boxes[i].querySelector(".fef-unit-svg, .fef-unit-fallback");
+      if (!sym) { continue; }
+      items.push({ box: boxes[i], r: sym.getBoundingClientRect(), p: parseFloat(boxes[i].getAttribute("data-lp")) || 0, i: i, n: 0 });
+    }
+    items.sort(function (a, b) { return b.p - a.p || a.i - b.i; });
+    var kept = [], hidden = 0;
+    items.forEach(function (it) {
+      var area = Math.max(1, it.r.width * it.r.height);
+      var over = null;
+      for (var k = 0; k < kept.length && !over; k++) {
+        var q = kept[k].r;
+        var w = Math.min(it.r.right, q.right) - Math.max(it.r.left, q.left);
+        var h = Math.min(it.r.bottom, q.bottom) - Math.max(it.r.top, q.top);
+        if (w > 0 && h > 0 && w * h > 0.12 * Math.min(area, q.width * q.height)) { over = kept[k]; }
+      }
+      if (over) {
+        it.box.parentNode.classList.add("fef-unit-hidden");
+        over.n++;
+        hidden++;
+      } else { kept.push(it); }
+    });
+    kept.forEach(function (it) {
+      if (!it.n) { return; }
+      var more = document.createElement("span");
+      more.className = "fef-unit-more";
+      more.textContent = "+" + it.n;
+      more.title = it.n + (it.n === 1 ? " more unit here: zoom in" : " more units here: zoom in");
+      it.box.appendChild(more);
+    });
+    FEF.units.shown = kept.length;
+    FEF.units.stacked = hidden;
+    return kept.map(function (it) { return it.r; });
+  }
   function declutter() {
     tagLabels();
     var root = map.getContainer(), frame = root.getBoundingClientRect();
+    var symbols = declutterSymbols(root);
     var els = root.querySelectorAll(".fef-label span, .fef-unit-caption");
     var i, items = [];
     for (i = 0; i < els.length; i++) {  // reset first, then measure: one layout for all
@@ -214,15 +268,13 @@
     for (i = 0; i < els.length; i++) {
       var el = els[i];
       if (!el.textContent || el.getClientRects().length === 0) { continue; }  // hidden below its zoom
+      if (el.closest(".fef-unit-hidden")) { continue; }  // its symbol is stacked under another
       var r = el.getBoundingClientRect();
       if (r.width === 0 || r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) { continue; }
       items.push({ el: el, r: r, p: parseFloat(el.getAttribute("data-lp")) || 0, i: i,
                    cap: el.classList.contains("fef-unit-caption") });
     }
     /* symbols are obstacles for ordinary labels; key places (priority >= 85) may cover them */
-    var symbols = [];
-    var svgs = root.querySelectorAll(".fef-unit-svg, .fef-unit-fallback");
-    for (var j = 0; j < svgs.length; j++) { symbols.push(svgs[j].getBoundingClientRect()); }
     items.sort(function (a, b) { return b.p - a.p || a.i - b.i; });
     var kept = [], hidden = 0, PAD = 2, names = [];
     /* the same name twice within 150 px (a place in two layers): keep the first only */
@@ -232,12 +284,15 @@
     }
     items.forEach(function (it) {
       var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap);
-      for (var k = 0; k < spots.length; k++) {
-        var dx = spots[k][0], dy = spots[k][1];
+      /* first a place clear of symbols too; key places may then cover a symbol */
+      var tries = spots.map(function (sp) { return [sp[0], sp[1], true]; });
+      if (it.p >= 85) { tries = tries.concat(spots.map(function (sp) { return [sp[0], sp[1], false]; })); }
+      for (var k = 0; k < tries.length; k++) {
+        var dx = tries[k][0], dy = tries[k][1], avoid = tries[k][2];
         var r = { left: it.r.left + dx - PAD, right: it.r.right + dx + PAD, top: it.r.top + dy - PAD, bottom: it.r.bottom + dy + PAD };
         var bare = { left: it.r.left + dx, right: it.r.right + dx, top: it.r.top + dy, bottom: it.r.bottom + dy };
         var clash = kept.some(function (q) { return overlaps(r, q); }) ||
-          (it.p < 85 && symbols.some(function (s) { return overlaps(bare, s); })) ||
+          (avoid && symbols.some(function (s) { return overlaps(bare, s); })) ||
           near(it, bare);
         if (!clash) {
           kept.push(r);
@@ -287,5 +342,9 @@
   /* the date bar spans the bottom: the legend takes the top-right corner, under the layer menu */
   api.legend.setPosition("topright");
   legendBox = api.legend.getContainer();
+  /* a click on the summary (mouse, or Enter/Space on it) is the reader's choice */
+  legendBox.addEventListener("click", function (e) {
+    if (e.target && e.target.closest && e.target.closest("summary")) { legendTouched = true; }
+  });
   refresh();
 });
