@@ -549,6 +549,31 @@ def territories_features(base: Base) -> list[dict[str, Any]]:
     return feats
 
 
+def check_sakhalin_north(base: Base, max_km: float = 1.5) -> float:
+    """The hand-kept northern-Sakhalin ring of ``geodata/src/intervention.toml`` against the base data.
+
+    ``scripts/digitise_intervention.py`` builds the 1920-1925 occupation zone from a ring
+    stored in its source table (so that its ``--check`` needs no download). This compares
+    that ring with Natural Earth Sakhalin north of 50N and fails if they are more than
+    ``max_km`` apart (Hausdorff distance), so the copy cannot drift from the base data.
+
+    Returns
+    -------
+    float
+        The Hausdorff distance in km.
+    """
+    import tomllib
+
+    with open(GEODATA / "src" / "intervention.toml", "rb") as fh:
+        ring = Polygon(tomllib.load(fh)["sakhalin_north"]["ring"])
+    north = base.countries["RU"].intersection(box(141.0, 50.0, 145.5, 54.6))
+    north = max(getattr(north, "geoms", [north]), key=lambda g: g.area)
+    d = ring.hausdorff_distance(north) * bd.KM_PER_DEG
+    if d > max_km:
+        raise ValueError(f"[sakhalin_north] ring is {d:.1f} km from Natural Earth (limit {max_km} km)")
+    return d
+
+
 def check_kurils(base: Base) -> None:
     """Every Natural Earth island of the Kuril arc falls in exactly one selector group."""
     arc = box(145.3, 43.2, 157.0, 51.0)
@@ -771,6 +796,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     src = load_src()
     base = Base(src)
     check_kurils(base)
+    print(f"northern Sakhalin ring within {check_sakhalin_north(base):.1f} km of Natural Earth")
     stale = []
     for layer, feats in (("manchurian_frontiers", manchurian_features(base)),
                          ("mongolian_frontiers", mongolian_features(base)),
