@@ -17,6 +17,7 @@ from PIL import Image
 from shapely.geometry import LineString
 from testpaths import REPO, TEST_DATA
 
+from layers.dates import to_day
 from layers.export import ExportError, export_map
 from layers.export.atlas_pdf import atlas_pages
 from layers.export.fonts import export_style
@@ -170,6 +171,7 @@ def test_fixture_symbols_labels_and_legend(fixture_atlas):
     assert "Infantry" in texts and "Armour (tanks)" in texts and "Japanese" in texts and "Soviet" in texts
     assert "Cavalry" not in texts and "Artillery" not in texts  # only what is drawn
     assert any(t.startswith("Size: XX div") for t in texts)
+    _symbols_apart(pm, units)
     # a label never covers a symbol
     boxes = [pm._unit_box_px(f) for f in units]
     for f, (bx0, by0, bx1, by1) in zip(units, boxes):
@@ -197,6 +199,37 @@ def test_real_khalkhin_gol_print_has_symbols(atlas):
     png = pm.save(None, "png")
     _has_colour(png, SIDE_FILL["soviet"])
     _has_colour(png, SIDE_FILL["japanese"])
+    _symbols_apart(pm, drawn)
+
+
+def _symbols_apart(pm: PrintMap, units) -> None:
+    """Crowded symbols are moved aside: no two symbol boxes overlap, leaders show the moves."""
+    boxes = []
+    for f in units:
+        x, y = pm.ax.transData.transform(f.points[0])
+        dx, dy = pm._unit_offsets_px[f.fid]
+        bx0, by0, bx1, by1 = pm._unit_box_px(f)
+        boxes.append((x + dx + bx0, y + dy + by0, x + dx + bx1, y + dy + by1))
+        _, leader = pm._unit_moves[f.fid]
+        assert leader.get_visible() == ((dx, dy) != (0.0, 0.0))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_crowded_symbols_moved_aside(fixture_atlas):
+    # both fixture units placed at one point: one keeps it, the other moves and gets a leader
+    req = request_from_state(fixture_atlas, ViewState(date=dt.date(1939, 7, 3), campaign="khalkhin_gol"))
+    pm = PrintMap(fixture_atlas, req, page_size(size="1200x800"))
+    units = [f for f in pm.scene.features if f.sidc is not None and f.on(to_day("1939-07-03"))]
+    assert len(units) == 2
+    units[1].points[:] = units[0].points
+    units[1].anchor = units[0].anchor
+    pm.set_day(req.date)
+    moved = [f for f in units if pm._unit_offsets_px[f.fid] != (0.0, 0.0)]
+    assert len(moved) == 1
+    _symbols_apart(pm, units)
+    assert {p.key for p in pm.placements} >= {f.fid for f in units}
 
 
 def test_curve_line_bows_left_and_keeps_ends():

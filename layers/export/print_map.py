@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.text import Annotation
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from layers.bundle import BASEMAP_PATH
 from layers.dates import from_day, to_day
@@ -190,6 +191,8 @@ class PrintMap:
         self._static_obstacles = self._draw_river_labels(base or [])
 
         self._feature_artists: list[tuple[SceneFeature, list[Artist]]] = []
+        self._unit_moves: dict[str, tuple[Affine2D, Line2D]] = {}
+        self._unit_offsets_px: dict[str, tuple[float, float]] = {}
         for f in self.scene.features:
             self._feature_artists.append((f, self._feature_patches(f)))
 
@@ -284,15 +287,24 @@ class PrintMap:
         z = 10 + f.layer_index * 3
         out: list[Artist] = []
         if f.sidc is not None and len(f.points):
-            arts: list[Artist] = []
-            for x, y in f.points:
-                arts += symbol_artists(f.sidc, float(x), float(y), fill=f.symbol_fill or "#ffffff",
-                                       size_in=self.unit_size_in, dpi_trans=self.figure.dpi_scale_trans,
-                                       data_trans=ax.transData, linewidth=0.75 * k, zorder=z + 2)
+            # one symbol at the feature's (first) point; set_day may move it aside with
+            # ``offset`` and then shows a leader line back to the true position
+            x, y = (float(v) for v in f.points[0])
+            offset = Affine2D()
+            arts: list[Artist] = symbol_artists(
+                f.sidc, x, y, fill=f.symbol_fill or "#ffffff", size_in=self.unit_size_in,
+                dpi_trans=self.figure.dpi_scale_trans, data_trans=ax.transData, linewidth=0.75 * k,
+                zorder=z + 2, offset=offset)
+            leader = Line2D([0, 0], [0, 0], color=_INK, linewidth=0.6 * k, marker="o", markevery=[0],
+                            markersize=2.4 * k, zorder=z + 1.9,
+                            transform=self.figure.dpi_scale_trans + ScaledTranslation(x, y, cast(Any, ax.transData)))
+            self._unit_moves[f.fid] = (offset, leader)
             for a in arts:
                 ax.add_artist(a)
                 a.set_visible(False)
-            return arts
+            ax.add_artist(leader)
+            leader.set_visible(False)
+            return [*arts, leader]
         if f.area is not None:
             p = PathPatch(f.area, zorder=z, **patch_kwargs(f.style, k, movement=f.kind == "movement"))
             out.append(p)
@@ -415,7 +427,51 @@ class PrintMap:
                 d0, d1 = self.range_days
                 frac = 0.0 if d1 <= d0 else (d - d0) / (d1 - d0)
                 self._bar.set_width(self._bar_full * max(0.0, min(1.0, frac)))
+            self._layout_units(visible)
             self._place_labels(visible)
+
+    def _layout_units(self, visible: list[SceneFeature]) -> None:
+        """Move crowded unit symbols aside (greedy, larger formations keep their spot).
+
+        A symbol that would overlap one already placed tries rings of positions around its
+        point (right, left, up, down, then the diagonals, further out each ring) and takes the
+        first free one inside the map; a leader line with a dot marks the true position.
+        """
+        ax = self.ax
+        fx0, fy0, fx1, fy1 = ax.bbox.extents
+        px_per_in = self.page.dpi
+        pad = 1.5 * self.k * px_per_in / 72
+        placed = np.empty((0, 4))
+        self._unit_offsets_px = {}
+        units = sorted((f for f in visible if f.sidc is not None and f.fid in self._unit_moves),
+                       key=lambda f: (f.rank, f.fid))
+        for f in units:
+            bx0, by0, bx1, by1 = self._unit_box_px(f)
+            px, py = ax.transData.transform(f.points[0])
+            step = max(bx1 - bx0, by1 - by0) * 1.05
+            cands = [(0.0, 0.0)]
+            for ring in (1, 2, 3):
+                for ux, uy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)):
+                    cands.append((ux * step * ring * (1.0 if uy == 0 else 0.8), uy * step * ring * 0.8))
+            chosen = (0.0, 0.0)
+            for dx, dy in cands:
+                box = (px + dx + bx0 - pad, py + dy + by0 - pad, px + dx + bx1 + pad, py + dy + by1 + pad)
+                inside = fx0 <= box[0] and box[2] <= fx1 and fy0 <= box[1] and box[3] <= fy1
+                hit = len(placed) and bool(np.any((placed[:, 0] < box[2]) & (box[0] < placed[:, 2])
+                                                  & (placed[:, 1] < box[3]) & (box[1] < placed[:, 3])))
+                if (inside or (dx, dy) == (0.0, 0.0)) and not hit:
+                    chosen = (dx, dy)
+                    break
+            else:
+                chosen = (0.0, 0.0)
+            dx, dy = chosen
+            placed = np.vstack([placed, (px + dx + bx0 - pad, py + dy + by0 - pad,
+                                         px + dx + bx1 + pad, py + dy + by1 + pad)])
+            self._unit_offsets_px[f.fid] = chosen
+            offset, leader = self._unit_moves[f.fid]
+            offset.clear().translate(dx / px_per_in, dy / px_per_in)
+            leader.set_data([0.0, dx / px_per_in], [0.0, dy / px_per_in])
+            leader.set_visible(f.on(self.day or 0) and (dx, dy) != (0.0, 0.0))
 
     def _label_fontsize(self, f: SceneFeature) -> tuple[float, str]:
         base = self.fs["label"]
@@ -456,10 +512,12 @@ class PrintMap:
         x0, y0, x1, y1 = ax.bbox.extents
         px_per_pt = self.page.dpi / 72
         cands: list[LabelCandidate] = []
+        unit_anchor: dict[str, tuple[float, float]] = {}
         obstacles: list[np.ndarray] = [self._static_obstacles]
         for f in visible:
             if f.sidc is not None and len(f.points):
-                disp = ax.transData.transform(f.points)
+                disp = ax.transData.transform(f.points[:1]) + np.asarray(self._unit_offsets_px.get(f.fid, (0.0, 0.0)))
+                obstacles.append(np.column_stack([disp[:, 0] - 3, disp[:, 1] - 3, disp[:, 0] + 3, disp[:, 1] + 3]))
                 bx0, by0, bx1, by1 = self._unit_box_px(f)
                 obstacles.append(np.column_stack([disp[:, 0] + bx0, disp[:, 1] + by0,
                                                   disp[:, 0] + bx1, disp[:, 1] + by1]))
@@ -474,6 +532,10 @@ class PrintMap:
             if not f.label or f.anchor is None:
                 continue
             px, py = ax.transData.transform(f.anchor)
+            if f.sidc is not None:
+                ox, oy = self._unit_offsets_px.get(f.fid, (0.0, 0.0))
+                px, py = px + ox, py + oy
+                unit_anchor[f.fid] = (float(px), float(py))
             if not (x0 <= px <= x1 and y0 <= py <= y1):
                 continue
             art = self._label_artist(f)
@@ -496,6 +558,9 @@ class PrintMap:
                 art.set_visible(False)
                 continue
             art.set_visible(True)
+            if fid in unit_anchor:  # the label follows its symbol, wherever it was moved
+                ux, uy = ax.transData.inverted().transform(unit_anchor[fid])
+                art.xy = (float(ux), float(uy))
             art.set_horizontalalignment(cast("_HAlign", p.ha))
             art.set_verticalalignment(cast("_VAlign", p.va))
             art.xyann = (p.dx / px_per_pt, p.dy / px_per_pt)

@@ -266,6 +266,7 @@ def symbol_artists(
     zorder: float = 50,
     icon: bool = True,
     echelon: bool = True,
+    offset: Affine2D | None = None,
 ) -> list[Artist]:
     """Patches drawing one symbol at data ``(x, y)``.
 
@@ -285,6 +286,9 @@ def symbol_artists(
     zorder : float
     icon, echelon : bool
         See :func:`symbol_geometry`.
+    offset : Affine2D, optional
+        A translation in inches applied after scaling; changing it later moves the symbol
+        (the print map moves crowded symbols aside this way).
 
     Returns
     -------
@@ -294,7 +298,10 @@ def symbol_artists(
     g = symbol_geometry(sidc, icon=icon, echelon=echelon)
     # ScaledTranslation moves by the display position of data (x, y); it only calls
     # transform(), so any transform (the projected map's transData too) will do.
-    tr = Affine2D().scale(size_in) + dpi_trans + ScaledTranslation(x, y, cast(Any, data_trans))
+    tr: Transform = Affine2D().scale(size_in)
+    if offset is not None:
+        tr = tr + offset
+    tr = tr + dpi_trans + ScaledTranslation(x, y, cast(Any, data_trans))
     out: list[Artist] = [PathPatch(g.frame, facecolor=fill, edgecolor=INK, linewidth=linewidth, zorder=zorder,
                                    joinstyle="miter", transform=tr)]
     if _n(g.strokes):
