@@ -207,8 +207,13 @@
   }
   /* Places a label may take, as offsets from where time_sliced.js puts it (to the right of
    * its point, top 9 px above it): right, left, above, below. Unit names stay under their symbol. */
-  function candidates(w, h, isCaption) {
-    if (isCaption) { return [[0, 0]]; }
+  function candidates(w, h, isCaption, el) {
+    if (isCaption) {
+      /* a unit's name: under its symbol, else to its right or left, middle height */
+      var box = el.parentNode, sw = parseFloat(box.style.width) || 0, sh = parseFloat(box.style.height) || 0;
+      var up = -(sh / 2 + h / 2) - 1;
+      return [[0, 0], [sw / 2 + w / 2 + 4, up], [-(sw / 2 + w / 2 + 4), up]];
+    }
     return [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), 5 - h - 4], [-(w / 2 + 7), 14]];
   }
   /* Symbols piled on one spot: the higher echelon stays, the others are hidden (shown again
@@ -283,7 +288,7 @@
       return names.some(function (n) { return n.t === t && Math.abs(n.x - x) < 150 && Math.abs(n.y - y) < 150; });
     }
     items.forEach(function (it) {
-      var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap);
+      var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap, it.el);
       /* first a place clear of symbols too; key places may then cover a symbol */
       var tries = spots.map(function (sp) { return [sp[0], sp[1], true]; });
       if (it.p >= 85) { tries = tries.concat(spots.map(function (sp) { return [sp[0], sp[1], false]; })); }
@@ -297,7 +302,11 @@
         if (!clash) {
           kept.push(r);
           names.push({ t: it.el.textContent, x: (bare.left + bare.right) / 2, y: (bare.top + bare.bottom) / 2 });
-          if (dx || dy) { it.el.style.transform = "translate(" + dx + "px," + dy + "px)"; }
+          if (dx || dy) {
+            /* captions are centred by CSS (translateX(-50%)): keep that in the move */
+            it.el.style.transform = it.cap ? "translate(calc(-50% + " + dx + "px)," + dy + "px)"
+              : "translate(" + dx + "px," + dy + "px)";
+          }
           return;
         }
       }
