@@ -238,7 +238,9 @@ class SearchIndex:
         -------
         list of SearchHit
             Best score first; among equal scores a whole name before a word inside a longer
-            name ("Mukden" the city before "… to Mukden" the arrow), features drawn for a
+            name ("Mukden" the city before "… to Mukden" the arrow), then names the query
+            covers more of ("Port Arthur (Ryojun)" before "Air landing at Port Arthur"),
+            features drawn for a
             campaign first (the
             Khasan hill before the same hill in the gazetteer), then those that exist on
             ``day``, then places, then
@@ -261,7 +263,11 @@ class SearchIndex:
                 best[key] = (float(score), e.whole, e.variant)
         whole = {k: v[1] for k, v in best.items()}
         hits = [self._hit(lid, i, score, variant, current) for (lid, i), (score, _w, variant) in best.items()]
+        # how much of the matched name the query covers, to a tenth: "Port Arthur (Ryojun)"
+        # the city before "Air landing at Port Arthur", "Manchukuo" the state before its army
+        cover = {k: round(len(q) / max(len("".join(fold(v[2]).split())), 1), 1) for k, v in best.items()}
         hits.sort(key=lambda h: (-round(h.score), not whole[(h.layer_id, self._places[h.feature_id][1])],
+                                 -cover[(h.layer_id, self._places[h.feature_id][1])],
                                  h.campaign is None, h.day != current, _KIND_RANK.get(h.kind, 0 if h.kind in _PLACE_KINDS else 1),
                                  self._span(h), h.name))
         return hits[: max(0, limit)]
