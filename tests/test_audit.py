@@ -9,6 +9,7 @@ The research layers carry the audit as ``sources_agree``/``sources_disagree``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import re
@@ -23,6 +24,7 @@ RESULTS = {"agrees", "disagrees", "fixed", "single source"}
 BUILT_FROM_AUDIT = ("places", "chronology", "manchuria_1945")
 _LATLON = re.compile(r"(-?\d+(?:\.\d+)?)\s*N,\s*(-?\d+(?:\.\d+)?)\s*E")
 _NUMBER = re.compile(r"\d[\d,]*")
+_DAY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")
 
 
 def read_audit() -> list[dict[str, str]]:
@@ -97,6 +99,13 @@ def fix_problems(row: dict[str, str], feat: dict) -> list[str]:
         problems += [f"{value} still credited to {f['source']}" for f in bad]
         if not any(f["source"] in keys(row["sources_agree"]) for f in figs):
             problems.append(f"{value} not credited to an agreeing source")
+    elif row["field"] in ("start_date", "end_date"):
+        m = _DAY.search(row["claim"])
+        if not m:
+            return [*problems, "date claim has no 'D Month YYYY' to compare"]
+        old = dt.datetime.strptime(m[0], "%d %B %Y").date().isoformat()
+        if feat["properties"].get(row["field"]) == old:
+            problems.append(f"{row['field']} is still the old {old}")
     else:
         problems.append(f"no check for fixed field {row['field']!r}")
     return problems
