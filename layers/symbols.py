@@ -133,7 +133,7 @@ IDENTITY_NAME: dict[str, str] = {"F": "Friend", "H": "Hostile", "N": "Neutral"}
 #: on request, arrows, legend swatches).
 SIDE_COLOUR: dict[str, str] = {
     "soviet": "#c0392b", "fer": "#c0392b", "partisan": "#922b21", "mongolian": "#117a65",
-    "japanese": "#1f3a93", "manchukuo": "#6c3483", "white": "#b9770e",
+    "japanese": "#1f3a93", "manchukuo": "#9b59b6", "white": "#b9770e",
     "american": "#7f8c8d", "british": "#7f8c8d", "czechoslovak": "#7f8c8d", "allied": "#7f8c8d",
     "chinese": "#7f8c8d", "neutral": "#333333",
 }

@@ -98,6 +98,12 @@ def test_colours_match_layer_specs():
         for side, override in spec.style_by.values.items():
             if side in SIDE_COLOUR and override.color:
                 assert SIDE_COLOUR[side] == override.color, (layer, side)
+    for layer in ("khalkhin_gol_1939_units", "lake_khasan_1938_units", "manchuria_1945_units",
+                  "siberian_intervention_units"):
+        spec = load_spec(REPO / "geodata" / f"{layer}.toml")
+        assert spec.style_by is not None and spec.style_by.property == "side"
+        for side, override in spec.style_by.values.items():
+            assert (override.color, override.fill_color) == (SIDE_COLOUR[side], SIDE_FILL[side]), (layer, side)
     assert symbol_style("japanese") == {"fill": SIDE_FILL["japanese"], "colour": "#1f3a93", "identity": "Hostile"}
 
 
