@@ -121,6 +121,7 @@
   }
   function legendRows() {
     var view = map.getBounds(), states = api.states, out = [];
+    out.certainty = {};
     Object.keys(states).map(function (id) { return states[id]; })
       .filter(function (st) { return st.visible && st.loaded && map.hasLayer(st.group); })
       .sort(function (a, b) { return b.spec.order - a.spec.order; })
@@ -131,7 +132,14 @@
           if (!f.on) { return; }
           var bb = featureBounds(f);
           var lg = bf[i] && bf[i].i === f.id ? bf[i].lg : undefined;
-          if (bb && bb.isValid() && view.intersects(bb)) { used[lg === undefined ? -1 : lg] = true; }
+          if (bb && bb.isValid() && view.intersects(bb)) {
+            used[lg === undefined ? -1 : lg] = true;
+            var c = bf[i] && bf[i].i === f.id ? bf[i].c : null;
+            /* certainty classes of drawn lines and areas (their dash says how sure the line is) */
+            if (c && bf[i].k !== "unit" && bf[i].g && bf[i].g.type !== "Point") {
+              (st.bundle.certainty || []).forEach(function (row) { if (row.certainty === c) { out.certainty[c] = row; } });
+            }
+          }
         });
         /* a bundle without per-feature rows (older files): every row of the layer */
         var rows = (st.legend || []).filter(function (row, i) { return used[i] || used[-1]; });
@@ -176,6 +184,26 @@
         n++;
       });
     });
+    var classes = Object.keys(groups.certainty || {}).map(function (k) { return groups.certainty[k]; });
+    if (n && classes.some(function (row) { return row.dashArray; })) {
+      var ch = document.createElement("div");
+      ch.className = "fef-legend-layer fef-legend-note";
+      ch.textContent = "Line style: how sure";
+      box.appendChild(ch);
+      classes.forEach(function (row) {
+        var r = document.createElement("div");
+        r.className = "fef-legend-row fef-legend-certainty";
+        r.title = String(row.text || "");
+        var holder = document.createElement("span");
+        holder.innerHTML = swatch("line", { color: "#444444", weight: 2, opacity: 1,
+          dashArray: /^[0-9 ,.]*$/.test(row.dashArray || "") ? row.dashArray : null });
+        r.appendChild(holder.firstChild);
+        var t = document.createElement("span");
+        t.textContent = String(row.label || row.certainty);
+        r.appendChild(t);
+        box.appendChild(r);
+      });
+    }
     var empty = document.createElement("div");
     empty.className = "fef-legend-empty";
     empty.textContent = "Nothing drawn in this view on this date.";

@@ -49,10 +49,12 @@ JS_LABELS = """() => {
 }"""
 JS_LEGEND = """() => {
   const d = document.querySelector('details.fef-legend');
-  const out = {open: d.open, layers: [], rows: [], unitSvgs: d.querySelectorAll('.fef-legend-unit svg').length};
+  const out = {open: d.open, layers: [], rows: [], notes: [],
+               unitSvgs: d.querySelectorAll('.fef-legend-unit svg').length};
   let layer = null;
   for (const el of d.children) {
-    if (el.classList.contains('fef-legend-layer')) { layer = el.textContent; out.layers.push(layer); }
+    if (el.classList.contains('fef-legend-note')) { layer = null; out.notes.push(el.textContent); }
+    else if (el.classList.contains('fef-legend-layer')) { layer = el.textContent; out.layers.push(layer); }
     else if (el.classList.contains('fef-legend-row')) { out.rows.push([layer, el.textContent]); }
   }
   const r = d.getBoundingClientRect(), m = document.querySelector('.leaflet-container').getBoundingClientRect();
