@@ -35,7 +35,7 @@ from layers.timeline import SELECTION, timeline_chart, timeline_frame
 from layers.tours import (
     OVERVIEW,
     campaign_span,
-    load_tours,
+    checked_tours,
     step_bounds,
     step_citations,
     step_state,
@@ -78,7 +78,7 @@ def get_timeline_frame():
 @st.cache_resource
 def get_tours():
     """Narrative tours (geodata/tours/), checked against the atlas, once per server process."""
-    return load_tours(get_atlas())
+    return checked_tours(get_atlas())
 
 
 @st.cache_resource
@@ -356,7 +356,6 @@ elif tour and step_bounds(tour, view.step or 1):
 elif camp:
     view_request |= {"bounds": [list(camp.bounds[0]), list(camp.bounds[1])]}
 
-
 fef_map = get_map_component()
 value = fef_map(
     visible=list(visible), date_request=date_request, view_request=view_request,
@@ -374,13 +373,13 @@ offer = tours.get(view.campaign)
 if tour is not None or offer is not None:
     with st.container(border=True, key="tour_panel"):
         if tour is not None:
-            n, total = min(view.step or 1, len(tour.steps)), len(tour.steps)
-            step = tour.steps[n - 1]
+            n, total = min(view.step or 1, len(tour.step)), len(tour.step)
+            step = tour.step[n - 1]
             head, back, nxt, close = st.columns([6, 1, 1, 1], vertical_alignment="center")
             head.markdown(f"**{md_escape(tour.title)}** · Step {n} of {total}")
-            back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.id, n - 1), disabled=n <= 1,
+            back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.campaign, n - 1), disabled=n <= 1,
                         width="stretch", help="Previous step of the tour")
-            nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.id, n + 1), disabled=n >= total,
+            nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.campaign, n + 1), disabled=n >= total,
                        type="primary", width="stretch", help="Next step of the tour")
             close.button("Close", key="tour_close", on_click=_close_tour, width="stretch", help="Close the tour")
             st.progress(n / total)
@@ -388,8 +387,8 @@ if tour is not None or offer is not None:
             st.markdown(md_escape(step.text))
             st.caption(md_escape("Sources: " + "; ".join(step_citations(step, atlas))))
         elif offer is not None:
-            st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.steps)} steps)"), key="tour_start",
-                      on_click=_show_step, args=(offer.id, 1), icon="🧭")
+            st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.step)} steps)"), key="tour_start",
+                      on_click=_show_step, args=(offer.campaign, 1), icon="🧭")
 
 # ---- timeline of events (click one: the map goes to it) ----
 if st.toggle("Timeline of events", value=True, key="show_timeline"):

@@ -1,11 +1,12 @@
-"""Campaign phases on the date bar, and narrative tours (``geodata/tours/<campaign>.toml``).
+"""Campaign phases on the date bar, and narrative tours on the map.
 
 A campaign's date bar spans the campaign (``start`` … ``end`` of ``geodata/campaigns.toml``,
 clipped to the atlas' dates); its phases (``Campaign.phases``, half-open ``[start, end)``)
-are marked on the bar and reached by previous/next buttons. A tour is a list of steps,
-each a date, a view (bounds, or centre and zoom), the layers to show and a short text with
-its sources; a step becomes a :class:`layers.viewstate.ViewState`, so a step's link
-(``?tour=khalkhin_gol&step=3``) reproduces it.
+are marked on the bar and reached by previous/next buttons. A tour
+(``geodata/tours/<campaign>.toml``, read and checked by :mod:`layers.campaign_data`) is a
+list of steps, each a date, a view (bounds, or centre and zoom), the layers to show and a
+short text with its sources; a step becomes a :class:`layers.viewstate.ViewState`, so a
+step's link (``?tour=khalkhin_gol&step=3``) reproduces it.
 
 Everything here is plain data for the dashboard and the web map; nothing from the data is
 ever formatted as markup (the map inserts it with ``textContent``).
@@ -16,28 +17,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
-
+from layers.campaign_data import Tour, TourStep, check_tour, load_tours
 from layers.catalog import default_data_dir
-from layers.dates import DateError, parse_date, to_day
-from layers.limits import ParseLimitError, read_toml
+from layers.dates import parse_date, to_day
 from layers.loading import Atlas
-from layers.schema import Campaign
+from layers.schema import Campaign, Phase
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
 __all__ = [
-    "MAX_STEPS",
     "OVERVIEW",
-    "Tour",
-    "TourStep",
     "campaign_span",
-    "load_tours",
+    "checked_tours",
     "nav_config",
     "phase_index",
     "step_bounds",
     "step_citations",
+    "step_day",
     "step_state",
     "step_when",
     "tour_config",
@@ -46,126 +43,20 @@ __all__ = [
 
 #: The campaign id whose date bar spans the whole atlas ("All years").
 OVERVIEW = "overview"
-#: Most steps a tour may have (a link's ``step`` is checked against the real count).
-MAX_STEPS = 60
-
-_Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
-_Short = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-_Long = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-_Bounds = tuple[tuple[float, float], tuple[float, float]]
 
 
-class _PhaseLike(Protocol):
-    """What this module reads of a phase (:class:`layers.schema.Phase`)."""
-
-    id: str
-    title: str
-    start: str
-    end: str
-    bounds: Any
-
-    @property
-    def map_date(self) -> str:
-        """The day the phase map shows."""
+def step_day(step: TourStep) -> dt.date:
+    """The day a step shows."""
+    return parse_date(step.date).first
 
 
-class TourStep(BaseModel):
-    """One step of a tour.
+def checked_tours(atlas: Atlas, data_dir: Path | None = None) -> tuple[dict[str, Tour], list[str]]:
+    """The tours of ``<data_dir>/tours/`` that pass every check against the atlas.
 
-    Parameters
-    ----------
-    id, title : str
-    date : str
-        ``YYYY-MM-DD``: the day the map shows.
-    bounds : ((south, west), (north, east)), optional
-        The view; or ``center`` ``(lat, lon)`` and ``zoom``.
-    center : (float, float), optional
-    zoom : int, optional
-    layers : list of str
-        Layer ids to show (unknown ones are reported by :func:`load_tours`).
-    phase : str, optional
-        Phase id of the tour's campaign.
-    text : str
-        The narrative, plain text in the project's own words.
-    sources : list of str
-        Source keys of ``sources/*.toml``.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: _Id
-    title: _Short
-    date: str
-    bounds: _Bounds | None = None
-    center: tuple[float, float] | None = None
-    zoom: int | None = Field(default=None, ge=2, le=18)
-    layers: list[_Id] = Field(min_length=1)
-    phase: _Id | None = None
-    text: _Long
-    sources: list[_Id] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _check(self) -> TourStep:
-        d = parse_date(self.date)
-        if d.precision != "day":
-            raise ValueError(f"step {self.id!r}: date must be a full date YYYY-MM-DD")
-        if not ATLAS_START <= d.first <= ATLAS_END:
-            raise ValueError(f"step {self.id!r}: date {self.date} is outside {ATLAS_START} … {ATLAS_END}")
-        if self.bounds is not None:
-            (south, west), (north, east) = self.bounds
-            if not (-90 <= south < north <= 90 and -180 <= west < east <= 360):
-                raise ValueError(f"step {self.id!r}: bounds must be [[south, west], [north, east]]")
-            if self.center is not None or self.zoom is not None:
-                raise ValueError(f"step {self.id!r}: give bounds or center and zoom, not both")
-        elif self.center is None or self.zoom is None:
-            raise ValueError(f"step {self.id!r}: give bounds, or center and zoom")
-        elif not (-90 <= self.center[0] <= 90 and -180 <= self.center[1] <= 360):
-            raise ValueError(f"step {self.id!r}: center must be [lat, lon]")
-        return self
-
-    @property
-    def day(self) -> dt.date:
-        """The step's date."""
-        return parse_date(self.date).first
-
-
-class Tour(BaseModel):
-    """A narrative tour of one campaign.
-
-    Parameters
-    ----------
-    id : str
-        The campaign id (the file's stem).
-    title : str
-    steps : list of TourStep
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: _Id
-    title: _Short
-    steps: list[TourStep] = Field(alias="step", min_length=1, max_length=MAX_STEPS)
-
-    @model_validator(mode="after")
-    def _unique(self) -> Tour:
-        seen: set[str] = set()
-        for s in self.steps:
-            if s.id in seen:
-                raise ValueError(f"step id {s.id!r} is used twice")
-            seen.add(s.id)
-        return self
-
-
-def _message(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors())
-
-
-def load_tours(atlas: Atlas, data_dir: Path | None = None) -> tuple[dict[str, Tour], list[str]]:
-    """Read ``<data_dir>/tours/*.toml`` and check them against the atlas.
-
-    A tour whose file is malformed, whose campaign is unknown, or whose steps name unknown
-    layers, phases or source keys, or lie outside the campaign's dates, is refused with a
-    message (the rest of the atlas works).
+    Reading and the checks are :func:`layers.campaign_data.load_tours` and
+    :func:`layers.campaign_data.check_tour` (campaign, layers, phases, dates, sources,
+    text length); a tour with any problem is left out and its problems are returned, so
+    the rest of the atlas works.
 
     Parameters
     ----------
@@ -176,62 +67,24 @@ def load_tours(atlas: Atlas, data_dir: Path | None = None) -> tuple[dict[str, To
     Returns
     -------
     tours : dict of str to Tour
-        By campaign id, in file name order.
+        By campaign id.
     errors : list of str
-        One message per refused file, naming the file.
+        One message per problem, naming the file.
     """
-    folder = Path(data_dir or default_data_dir()) / "tours"
-    tours: dict[str, Tour] = {}
-    errors: list[str] = []
-    if not folder.is_dir():
-        return tours, errors
-    for path in sorted(folder.glob("*.toml")):
-        name = f"tours/{path.name}"
-        try:
-            raw = read_toml(path, what="tour file")
-            tour = Tour(id=path.stem, **raw)
-        except ParseLimitError as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        except ValidationError as exc:
-            errors.append(f"{name}: {_message(exc)}")
-            continue
-        except (TypeError, DateError) as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        problems = _check_tour(tour, atlas)
+    tours, errors = load_tours(Path(data_dir or default_data_dir()))
+    out: dict[str, Tour] = {}
+    for cid, tour in tours.items():
+        problems = check_tour(tour, atlas.campaigns, atlas.specs, set(atlas.bibliography))
         if problems:
-            errors.append(f"{name}: " + "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
-            continue
-        tours[tour.id] = tour
-    return tours, errors
-
-
-def _check_tour(tour: Tour, atlas: Atlas) -> list[str]:
-    """Dataset-wide rules: campaign, layers, phases, sources and dates resolve."""
-    camp = atlas.campaigns.get(tour.id)
-    if camp is None:
-        return [f"no campaign {tour.id!r} in campaigns.toml"]
-    first, last = campaign_span(camp)
-    phase_ids = {p.id for p in camp.phases}
-    out = []
-    for s in tour.steps:
-        unknown = [lid for lid in s.layers if lid not in atlas.specs]
-        if unknown:
-            out.append(f"step {s.id!r} names unknown layers {unknown}")
-        if s.phase is not None and s.phase not in phase_ids:
-            out.append(f"step {s.id!r}: phase {s.phase!r} is not a phase of {tour.id!r}")
-        missing = [k for k in s.sources if k not in atlas.bibliography]
-        if missing:
-            out.append(f"step {s.id!r}: source keys not in the bibliography {missing}")
-        if not first <= s.day <= last:
-            out.append(f"step {s.id!r}: date {s.date} is outside the campaign ({first} … {last})")
-    return out
+            errors.extend(problems)
+        else:
+            out[cid] = tour
+    return out, errors
 
 
 def tour_lengths(tours: dict[str, Tour]) -> dict[str, int]:
     """Number of steps per tour id (for :meth:`ViewState.from_query`)."""
-    return {tid: len(t.steps) for tid, t in tours.items()}
+    return {tid: len(t.step) for tid, t in tours.items()}
 
 
 def campaign_span(camp: Campaign | None) -> tuple[dt.date, dt.date]:
@@ -247,7 +100,7 @@ def campaign_span(camp: Campaign | None) -> tuple[dt.date, dt.date]:
     return (first, last) if first <= last else (ATLAS_START, ATLAS_END)
 
 
-def phase_index(phases: Sequence[_PhaseLike], day: dt.date) -> int | None:
+def phase_index(phases: Sequence[Phase], day: dt.date) -> int | None:
     """Index of the phase under way on ``day`` (half-open ``[start, end)``), or ``None``."""
     for i, p in enumerate(phases):
         if parse_date(p.start).first <= day < parse_date(p.end).first:
@@ -306,31 +159,32 @@ def step_state(
         Date, layers, campaign and view of the step. A step given by bounds has no
         centre/zoom: the map fits :func:`step_bounds`.
     """
-    n = min(max(int(step), 1), len(tour.steps))
-    s = tour.steps[n - 1]
+    n = min(max(int(step), 1), len(tour.step))
+    s = tour.step[n - 1]
     keep = set(keep)
     layers = tuple(lid for lid in atlas.layers if lid in s.layers)
-    update: dict[str, Any] = {"tour": tour.id, "step": n}
-    if tour.id in atlas.campaigns:
-        update["campaign"] = tour.id
+    update: dict[str, Any] = {"tour": tour.campaign, "step": n}
+    if tour.campaign in atlas.campaigns:
+        update["campaign"] = tour.campaign
     if "date" not in keep:
-        update["date"] = s.day
+        update["date"] = min(max(step_day(s), ATLAS_START), ATLAS_END)
     if "layers" not in keep and layers:
         update["layers"] = layers
-    if "view" not in keep:
-        update |= {"center": s.center, "zoom": s.zoom}
+    if "view" not in keep:  # a bounds step: no centre/zoom, the map fits the bounds
+        zoom = None if s.bounds or s.zoom is None else min(max(s.zoom, 2), 18)
+        update |= {"center": None if s.bounds else s.center, "zoom": zoom}
     return state.model_copy(update=update)
 
 
 def step_bounds(tour: Tour, step: int) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` of a step given by bounds, else ``None``."""
-    s = tour.steps[min(max(int(step), 1), len(tour.steps)) - 1]
+    s = tour.step[min(max(int(step), 1), len(tour.step)) - 1]
     return [list(s.bounds[0]), list(s.bounds[1])] if s.bounds else None
 
 
 def step_when(step: TourStep) -> str:
     """The step's date in words (``20 August 1939``)."""
-    d = step.day
+    d = step_day(step)
     return f"{d.day} {d:%B %Y}"
 
 
@@ -354,9 +208,9 @@ def tour_config(tour: Tour, atlas: Atlas, step: int = 1) -> dict[str, Any]:
         bounds | center + zoom}]}``) and ``tour_step``.
     """
     steps = []
-    for s in tour.steps:
+    for s in tour.step:
         entry: dict[str, Any] = {
-            "id": s.id, "title": s.title, "day": to_day(s.day), "when": step_when(s), "text": s.text,
+            "id": s.id, "title": s.title, "day": to_day(step_day(s)), "when": step_when(s), "text": s.text,
             "sources": step_citations(s, atlas), "layers": [lid for lid in atlas.layers if lid in s.layers],
         }
         if s.bounds:
@@ -364,5 +218,5 @@ def tour_config(tour: Tour, atlas: Atlas, step: int = 1) -> dict[str, Any]:
         else:
             entry |= {"center": list(s.center or ()), "zoom": s.zoom}
         steps.append(entry)
-    return {"tour": {"title": tour.title, "campaign": tour.id, "steps": steps},
+    return {"tour": {"title": tour.title, "campaign": tour.campaign, "steps": steps},
             "tour_step": min(max(int(step), 1), len(steps))}

@@ -19,13 +19,14 @@ import xyzservices.providers as xyz
 
 from layers.assets import STATIC_URL, inline_assets, use_local_assets
 from layers.bundle import basemap_bundle, bundle_json, content_hash, layer_bundle
+from layers.campaign_data import Tour
 from layers.dates import to_day
 from layers.explorer import chronology_days, with_compare_assets
 from layers.loading import Atlas
 from layers.plugins.time_sliced import TimeSlicedLayers
 from layers.safetext import html_text
 from layers.slicing import change_days
-from layers.tours import OVERVIEW, Tour, campaign_span, load_tours, nav_config, tour_config
+from layers.tours import OVERVIEW, campaign_span, checked_tours, nav_config, tour_config
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
 
 __all__ = ["COMPONENT_HEIGHT", "build_map", "online_tiles", "standalone_html", "write_component_dir"]
@@ -172,7 +173,7 @@ def standalone_html(
     has a tour box opened on ``state.step``, with back/next buttons.
     """
     if tour is None and state.tour:
-        tour = load_tours(atlas)[0].get(state.tour)
+        tour = checked_tours(atlas)[0].get(state.tour)
     extra = tour_config(tour, atlas, state.step or 1) if tour is not None else None
     m = build_map(atlas, state, inline=True, asset_base="vendor:", extra=extra)
     html = m.get_root().render()

@@ -98,7 +98,7 @@
   function layout() {
     if (!range || !timebar) { return; }
     var ps = phases();
-    var top = range.offsetTop - 3;
+    var top = range.offsetTop - 3;  /* just above the track (the range is ~16 px high, track in the middle) */
     ticks.querySelectorAll(".fef-phase-tick").forEach(function (t) {
       t.style.left = (xOf(+t.getAttribute("data-day")) - 5) + "px";
       t.style.top = top + "px";

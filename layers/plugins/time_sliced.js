@@ -366,7 +366,9 @@ function fefTimeSliced(map, cfg) {
         value: {
           date: iso(FEF.day), seq: seq, center: [+c.lat.toFixed(4), +c.lng.toFixed(4)], zoom: map.getZoom(),
           bounds: [[+b.getSouth().toFixed(4), +b.getWest().toFixed(4)], [+b.getNorth().toFixed(4), +b.getEast().toFixed(4)]],
-          basemap: currentBase
+          basemap: currentBase,
+          /* the campaign the bar spans; campaign_seq counts changes made in the map ("All years") */
+          campaign: FEF.campaign, campaign_seq: FEF.campaignSeq || 0
         }
       });
     }, isDate ? (cfg.report_ms || 150) : 400);
@@ -453,7 +455,8 @@ function fefTimeSliced(map, cfg) {
   FEF.renderHooks = [];
   FEF.api = { map: map, cfg: cfg, states: states, ui: ui, events: events, legend: legendCtl, renderer: renderer,
               iso: iso, human: human, report: report, inStreamlit: inStreamlit, ensureLoaded: ensureLoaded,
-              baseLayers: baseLayers, realName: realName };
+              baseLayers: baseLayers, realName: realName,
+              setVisible: setVisible };
   (window.fefExtensions || []).forEach(function (ext) {
     try { ext(FEF.api); } catch (err) { FEF.errors.push("extension: " + err); }
   });

@@ -27,8 +27,9 @@ __all__ = ["TimeSlicedLayers", "safe_json"]
 _HERE = Path(__file__).parent
 #: Extensions loaded after ``time_sliced.js`` (each registers in ``window.fefExtensions`` and
 #: gets the plugin's internals): explorer controls (events, speed, loop, link, full screen,
-#: overlap picker, phone layout) and the two-date comparison. A missing file is skipped.
-EXTENSIONS = ("explorer", "compare")
+#: overlap picker, phone layout), the two-date comparison, and campaign_nav (campaign range,
+#: phase ticks and buttons, the standalone tour box). A missing file is skipped.
+EXTENSIONS = ("explorer", "compare", "campaign_nav")
 
 
 def safe_json(value: Any) -> str:

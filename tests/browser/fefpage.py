@@ -145,7 +145,7 @@ def _has_drawable(atlas: Atlas) -> bool:
 
 
 def snapshot_real_data(dest: Path) -> tuple[Path, Path]:
-    """Copy ``geodata/*.{geojson,toml}`` and ``sources/`` to ``dest``.
+    """Copy ``geodata/*.{geojson,toml}``, ``geodata/tours/`` and ``sources/`` to ``dest``.
 
     Other helpers may be writing ``geodata/`` while the tests run; the app and the tests
     both read the copy, so they always agree. (The basemap is read from its fixed path.)
@@ -155,6 +155,8 @@ def snapshot_real_data(dest: Path) -> tuple[Path, Path]:
     for path in sorted((REPO_ROOT / "geodata").iterdir()):
         if path.is_file() and path.suffix in (".geojson", ".toml"):
             shutil.copy2(path, data / path.name)
+    if (REPO_ROOT / "geodata" / "tours").is_dir():  # narrative tours (geodata/tours/<campaign>.toml)
+        shutil.copytree(REPO_ROOT / "geodata" / "tours", data / "tours", dirs_exist_ok=True)
     shutil.copytree(REPO_ROOT / "sources", sources, dirs_exist_ok=True)
     return data, sources
 
