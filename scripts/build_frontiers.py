@@ -277,10 +277,12 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
                    "about 44.40N 131.18E (interpolated). The south end is an arbitrary split at 42.58N, "
                    "where the Khasan sector is taken to begin.")),
         dict(key="khasan", name="Khasan sector (to the Tumen)", geom=khasan_geom, precision=2000,
-             sources=[NE, "wikisum_battle_of_lake_khasan", "mywenxue_zhanggufeng", "jankrogh_cn_kp_ru_markers", "mirror_de_chassansee"],
-             text=("The last hills before the Tumen, west of Lake Khasan. The Soviet line ran along the crests of "
-                   "Zaozernaya (Changkufeng) and Bezymyannaya; in 1938 Japan and Manchukuo claimed both hills "
-                   "and a line further east towards the lake (no coordinates found for that claim)."),
+             sources=[NE, "wikisum_battle_of_lake_khasan", "mywenxue_zhanggufeng", "jankrogh_cn_kp_ru_markers", "mirror_de_chassansee",
+                      "vostlit_hunchun_protocol_1886"],
+             text=("The last hills before the Tumen, west of Lake Khasan. The Hunchun protocol of 1886 ran the line "
+                   "from marker T on the Tumen along the watershed ridge; the Soviet line ran along the crests of "
+                   "Zaozernaya (Changkufeng) and Bezymyannaya; in 1938 Japan and Manchukuo read it as running "
+                   "between the hills and the lake (both readings are drawn in the Lake Khasan 1938 layer)."),
              note=("North part: modern line as proxy (Natural Earth ends it about 13 km short of the real "
                    "tripoint). South part drawn by hand through the estimated Zaozernaya summit "
                    "(42.450N 130.588E, about 1.5 km) to the modern tripoint marker on the Tumen.")),
@@ -629,37 +631,17 @@ def reproject(geom: BaseGeometry, tr: Transformer) -> BaseGeometry:
     return shapely.transform(geom, fn)
 
 
-def mpr_claim_line(river: LineString, nomonhan: tuple[float, float]) -> tuple[LineString, float]:
-    """Approximate Mongolian/Soviet claim: the river shifted east so it passes just east of Nomonhan.
+def offset_profile_km(line: LineString, river: LineString, centre: tuple[float, float],
+                      step_m: float = 2000.0) -> np.ndarray:
+    """Distance (km) from points every ``step_m`` along ``line`` to ``river``.
 
-    The river section (Japanese claim) is offset to its east side by D metres in a
-    local metric CRS, with D = (distance Nomonhan-river) + 2 km clamped to
-    10-20 km, smoothed (2 km), and joined to the river at both ends of the strip.
-
-    Returns
-    -------
-    tuple
-        (claim line in lon/lat, offset distance D in metres).
+    Measured in a local azimuthal equidistant CRS centred on ``centre``; used to state
+    (and test) how far the Mongolian/Soviet claim line runs from the Khalkhin Gol.
     """
-    fwd, inv = local_crs(*nomonhan)
-    r = reproject(river, fwd)
-    nom = Point(fwd.transform(*nomonhan))
-    d_off = min(20000.0, max(10000.0, r.distance(nom) + 2000.0))
-    cands = [r.offset_curve(d_off, join_style="round"), r.offset_curve(-d_off, join_style="round")]
-    off = min(cands, key=lambda c: c.distance(nom))  # the side Nomonhan is on (east)
-    off = shapely.line_merge(off)
-    if off.geom_type != "LineString":
-        off = max(off.geoms, key=lambda g: g.length)
-    off = shapely.simplify(off, 2000.0)
-    # keep the middle of the offset line and join it to the river ends
-    a, b = Point(r.coords[0]), Point(r.coords[-1])
-    if Point(off.coords[0]).distance(a) > Point(off.coords[-1]).distance(a):
-        off = off.reverse()
-    taper = d_off * 1.2
-    s0, s1 = off.project(Point(r.interpolate(taper))), off.project(Point(r.interpolate(r.length - taper)))
-    mid = shapely.ops.substring(off, s0, s1)
-    claim = LineString([a.coords[0], *mid.coords, b.coords[0]])
-    return reproject(claim, inv), d_off
+    fwd, _ = local_crs(*centre)
+    a, r = reproject(line, fwd), reproject(river, fwd)
+    pts = shapely.line_interpolate_point(a, np.arange(0.0, a.length, step_m))
+    return np.asarray(shapely.distance(pts, r)) / 1000.0
 
 
 def mongolian_features(base: Base) -> list[dict[str, Any]]:
@@ -672,12 +654,19 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
     if jp_claim.coords[0][1] < jp_claim.coords[-1][1]:
         jp_claim = jp_claim.reverse()  # north to south
     nomonhan = pt(src, "nomonhan")
-    mpr_claim, d_off = mpr_claim_line(jp_claim, nomonhan)
-    ring = [*jp_claim.coords, *list(mpr_claim.coords)[::-1]]
-    strip = bd.polygonal(shapely.make_valid(Polygon(ring)))
     north_j, south_j = jp_claim.coords[0], jp_claim.coords[-1]
     cn_mn = with_ends(base.cn_mn, start=pt(src, "tripoint_cn_mn_ru"))
-    sector_1941 = cut(cn_mn, north_j, south_j)
+    # The Mongolian/Soviet claim is the old Qing Khalkha-Barga line through Nomonhan Burd Obo,
+    # which the 1940-41 settlement kept and the 1962 treaty fixed: the modern line between the
+    # points where it leaves and rejoins the river (tied to the river there).
+    sector_1941 = with_ends(cut(cn_mn, north_j, south_j), north_j, south_j)
+    mpr_claim = sector_1941
+    ring = [*jp_claim.coords, *list(mpr_claim.coords)[::-1]]
+    strip = bd.polygonal(shapely.make_valid(Polygon(ring)))
+    prof = offset_profile_km(mpr_claim, jp_claim, nomonhan)
+    fwd, _ = local_crs(*nomonhan)
+    obo_km = reproject(mpr_claim, fwd).distance(Point(fwd.transform(*nomonhan))) / 1000.0
+    obo_river_km = reproject(jp_claim, fwd).distance(Point(fwd.transform(*nomonhan))) / 1000.0
     north = cut(cn_mn, pt(src, "tripoint_cn_mn_ru"), north_j)
     south = cut(cn_mn, south_j, pt(src, "mpr_manchukuo_sw_end_proxy"))
     feats: list[dict[str, Any]] = []
@@ -726,52 +715,94 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         sources=[NE, "mirror2017_khalkha_river", "mirror_de_handagai"]), finish(south, LINE_TOL)))
     strip_note = (f"Strip ends are where the modern line leaves and rejoins the river (computed from Natural "
                   f"Earth and GSHHG: {north_j[1]:.3f}N {north_j[0]:.3f}E and {south_j[1]:.3f}N "
-                  f"{south_j[0]:.3f}E); the strip's real north-south extent is not verified.")
+                  f"{south_j[0]:.3f}E); where the 1930s claim met the river at its ends is not located in the "
+                  f"sources.")
+    course = (f"As drawn it runs 0–{prof.max():.0f} km east of the river (median {np.median(prof):.0f} km, "
+              f"widest from Nomonhan to about 119.1E) and passes {obo_km:.1f} km from the published "
+              f"coordinates of Nomonhan Burd Obo, which lie {obo_river_km:.0f} km from the river.")
+    why_modern = ("Drawn as the modern China–Mongolia line (Natural Earth; treaties of 1962/64) between the "
+                  "points where it leaves and rejoins the river, because the sources say that this is where "
+                  "the Soviet-Mongolian line ran: it was the old Qing boundary of 1734 between eastern Khalkha "
+                  "and the New Barga banners, marked by obos; the 1940 Moscow talks used the Soviet General "
+                  "Staff's 1:200,000 map with those obos as markers, a Manchukuo member of the 1940 commission "
+                  "found the Soviet side keeping very faithfully to the old Barga–Khalkha line, the line the USSR "
+                  "and Mongolia claimed was essentially kept, and the 1962 treaty fixed the boundary in the "
+                  "Nomonhan area. ")
+    claim_figures = [
+        {"label": "Claimed line east of the river", "value": 10, "value_max": 20, "unit": "km",
+         "source": "wp_nomonhan_burd_obo"},
+        {"label": "Claimed line east of the river", "value": 16, "unit": "km", "source": "mirror_nomonhan",
+         "note": "'some 16 kilometres/10 miles', just east of Nomonhan village"},
+        {"label": "Claimed line east of the river", "value": 16, "unit": "km", "source": "historynet_mongolia_1939",
+         "note": "'some 10 miles' east of the river"},
+        {"label": "Claimed line east of the river", "value": 10, "value_max": 20, "unit": "km",
+         "source": "weblio_jawiki_nomonhan_dispute",
+         "note": "the river lay 10-20 km from the old boundary (Japanese Wikipedia)"},
+    ]
     feats.append(feature(dict(
         id="mn_claim_manchukuo_khalkhin_gol", name="Japanese/Manchukuo claim: the Khalkhin Gol",
         kind="claim_line", start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION,
         side="manchukuo", certainty="disputed", location_precision_m=3000, style_key="claim_manchukuo",
         description=("The Japanese and Manchukuo position that the Khalkhin Gol (Halha river) itself was the "
-                     "border, so that the grazing land east of it belonged to Manchukuo. Japanese writers say "
-                     "older Russian and Chinese maps showed the river as the border; the Soviets said Japanese "
-                     "maps of 1935 moved the line about 20 km west onto the river."),
-        note="River course from GSHHG/WDB-II (modern, about 2-5 km). " + strip_note,
-        sources=["gshhg_wdb2", "mirror2017_khalkha_river", "wp_battles_of_khalkhin_gol", "wikimili_battles_of_khalkhin_gol"]),
+                     "border, so that the grazing land east of it belonged to Manchukuo. The Kwantung Army relied "
+                     "on Russian maps taken in the Siberian intervention that showed the river as the border; "
+                     "Zhukov later said Japanese maps of 1935 had moved the line about 20 km west onto the river. "
+                     "Japanese maps of the period draw it so: the eastern edge of Outer Mongolia on a 1940 Japanese "
+                     "map follows the river."),
+        note=("River course from GSHHG/WDB-II (modern, about 2-5 km): the claim was the river itself, so the "
+              "line is period-true up to the river's own shifts. Cross-checked (not derived) against Konrad "
+              "Lawson's CC0 tracing of the 1940 Japanese map in the tests. " + strip_note),
+        sources=["gshhg_wdb2", "mirror2017_khalkha_river", "wp_battles_of_khalkhin_gol", "wikimili_battles_of_khalkhin_gol",
+                 "wulantuya_nomonhan_boundary", "kmlawson_outer_mongolia_1940"]),
         finish(jp_claim, LINE_TOL)))
     feats.append(feature(dict(
-        id="mn_claim_mpr_nomonhan", name="Mongolian/Soviet claim: line east of the Khalkhin Gol",
+        id="mn_claim_mpr_nomonhan", name="Mongolian/Soviet claim: the old Khalkha–Barga line through Nomonhan Burd Obo",
         kind="claim_line", start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION,
-        side="mongolian", certainty="disputed", location_precision_m=10000, style_key="claim_mongolian",
-        description=("The Mongolian and Soviet position that the border ran 10–20 km east of the river, passing "
-                     "by or just east of Nomonhan (Nomonhan Burd Obo). Soviet-Mongolian forces held this line "
-                     "after 31 August 1939. No vertex coordinates of the claim are known."),
-        note=(f"SCHEMATIC course: the river shifted {d_off / 1000:.0f} km to the east (so that it passes about "
-              f"2 km east of Nomonhan village) and joined to the river at the strip ends. Distances given by "
-              f"sources vary: 10-20 km, 16 km, 'about 10 miles'. " + strip_note),
-        sources=["gshhg_wdb2", "wp_nomonhan_burd_obo", "historynet_mongolia_1939", "mirror_simple_nomonhan"]),
+        side="mongolian", certainty="disputed", location_precision_m=5000, style_key="claim_mongolian",
+        description=("The Mongolian and Soviet position: the border was the boundary the Qing court drew in 1734 "
+                     "between eastern Khalkha and the Barga banners, 10–20 km east of the Khalkhin Gol, marked "
+                     "by obos (cairns) and passing by Nomonhan Burd Obo, a Qing boundary cairn on a hill near the "
+                     "Khailastyn Gol (a witness at the Tokyo trial said the line ran between two obos there). "
+                     "The Soviet General Staff's 1:200,000 map showed it; Soviet-Mongolian forces held it after "
+                     "31 August 1939. " + course),
+        note=(why_modern + "Not checked vertex by vertex: the 1930s Soviet maps and the 1941 demarcation maps are not "
+              "available, and the obos themselves were partly gone by 1940. The sources' distances from the river "
+              "(10–20 km, 16 km, 'about 10 miles') are the claim's widest reach, not a constant offset. " + strip_note),
+        figures=claim_figures,
+        sources=[NE, "wp_nomonhan_burd_obo", "jawiki_nomonhan_burd_obo", "wulantuya_nomonhan_boundary",
+                 "jawiki_nomonhan_demarcation", "weblio_jawiki_nomonhan_dispute", "mirror_nomonhan",
+                 "historynet_mongolia_1939"]),
         finish(mpr_claim, LINE_TOL)))
     feats.append(feature(dict(
         id="mn_nomonhan_strip", name="Disputed Nomonhan strip", kind="zone",
         start_date=NOMONHAN_DISPUTE_START, end_date=DEMARCATION, certainty="disputed",
-        location_precision_m=10000, style_key="disputed_zone",
+        location_precision_m=5000, style_key="disputed_zone",
         description=("The land between the two claim lines, east of the Khalkhin Gol: the object of the 1935–39 "
                      "border clashes and of the Khalkhin Gol / Nomonhan battles of May–September 1939. The "
-                     "ceasefire of 15/16 September 1939 left troops where they stood; a demarcation agreement "
-                     "followed on 15 October 1941."),
-        note=f"Approximate polygon between the two claim lines (area about {area_km2(strip):.0f} km2). "
-             + strip_note,
-        sources=["gshhg_wdb2", "wp_nomonhan_burd_obo", "wp_battles_of_khalkhin_gol", "mirror_nomonhan"]),
+                     "ceasefire of 15/16 September 1939 left troops where they stood; the mixed commission at "
+                     "Chita and Harbin (December 1939 – January 1940) failed, the Molotov–Tōgō agreement of 9 June "
+                     "1940 settled the line in outline and a demarcation agreement followed on 15 October 1941."),
+        note=(f"Polygon between the river (Japanese claim) and the modern line (Mongolian/Soviet claim); area "
+              f"about {area_km2(strip):.0f} km2. " + strip_note),
+        sources=["gshhg_wdb2", "wp_nomonhan_burd_obo", "wp_battles_of_khalkhin_gol", "mirror_nomonhan",
+                 "komsomol_1940_mixed_commission", "frus_1940_v1_d682"]),
         finish(strip, POLY_TOL / 2)))
     feats.append(feature(dict(
         id="mn_mk_mpr_nomonhan_1941", name="Manchukuo–MPR frontier after the 1941 demarcation (Nomonhan sector)",
         kind="frontier", start_date=DEMARCATION, end_date=MANCHUKUO_END, certainty="modern_proxy",
         location_precision_m=5000, style_key="frontier",
-        description=("The line in the Nomonhan sector after the Molotov–Tōgō agreement of 9 June 1940 and the "
-                     "demarcation agreement of 15 October 1941, which settled it essentially on the positions "
-                     "Soviet and Mongolian troops held. The demarcation maps later disappeared."),
-        note=("Modern China–Mongolia line (fixed by the treaties of 1962/64) as proxy; it need not match the "
-              "1941 demarcation in detail. " + strip_note),
-        sources=[NE, "mirror_nomonhan", "frus_1940_v1_d682"]), finish(sector_1941, LINE_TOL)))
+        description=("The line in the Nomonhan sector after the Molotov–Tōgō agreement of 9 June 1940 (initialled "
+                     "in Moscow on the Soviet General Staff's map, then surveyed in the field from September 1940) "
+                     "and the demarcation agreement of 15 October 1941. It kept, in substance, the line the USSR "
+                     "and Mongolia had claimed. The demarcation maps were later lost."),
+        note=("Modern China–Mongolia line (treaties of 1962/64), the same geometry as the Mongolian/Soviet claim "
+              "line. The sources say the settlement essentially kept the Soviet-Mongolian line and that the 1962 "
+              "treaty fixed the border in this area, but none says the 1941 and 1962 lines are identical, and no "
+              "source found says where, if anywhere, the 1941 demarcation departed from the claim (the maps are "
+              "lost): so the line stays a modern proxy. " + strip_note),
+        sources=[NE, "mirror_nomonhan", "frus_1940_v1_d682", "frus_1940_v1_d683", "jawiki_nomonhan_demarcation",
+                 "weblio_jawiki_nomonhan_dispute", "wulantuya_nomonhan_boundary"]),
+        finish(sector_1941, LINE_TOL)))
     return feats
 
 
