@@ -386,6 +386,8 @@ if tour is not None or offer is not None:
             st.markdown(f"**{md_escape(step.title)}** — {md_escape(step_when(step))}")
             st.markdown(md_escape(step.text))
             st.caption(md_escape("Sources: " + "; ".join(step_citations(step, atlas))))
+            with st.expander("Sources of this step in full"):
+                st.text("\n".join(atlas.bibliography.cite(k) for k in dict.fromkeys(step.sources)))
         elif offer is not None:
             st.button(md_escape(f"Guided tour: {offer.title} ({len(offer.step)} steps)"), key="tour_start",
                       on_click=_show_step, args=(offer.campaign, 1), icon="🧭")

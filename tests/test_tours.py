@@ -286,6 +286,8 @@ def test_tour_buttons_move_the_step_and_the_url(tour_app):
     text = panel_text(at)
     assert "Step 2 of 4" in text and "Summer" in text and "3 July 1939" in text
     assert "Author 1985; A page" in text  # short citations, in words
+    full = " ".join(t.value for t in at.text)
+    assert "A Book" in full and "https://example.org/page" in full  # and in full, as plain text
     assert any(s.value == "On the map on 3 July 1939" for s in at.subheader)
     q = at.query_params
     assert (q["tour"], q["step"], q["campaign"]) in ((["sample_1939"], ["2"], ["sample_1939"]),
