@@ -17,7 +17,7 @@
   map.getPane("fefCompareLabels").style.pointerEvents = "none";
   var renderer = L.canvas({ pane: "fefCompare", padding: 0.3, tolerance: 4 });
   /* the atlas' whole range: the date bar may later span only a campaign, the second date need not */
-  var atlasStart = cfg.start, atlasEnd = cfg.end;
+  var atlasStart = (cfg.all_range || [cfg.start, cfg.end])[0], atlasEnd = (cfg.all_range || [cfg.start, cfg.end])[1];
 
   /* side-by-side clips one container per side: give it one that clips several panes */
   function paneSide(names) {

@@ -231,11 +231,12 @@
     return out;
   }
   var picker = null;
-  map.on("click", function (e) {
+  /* "preclick" reaches the map on every click; "click" does not when a feature's popup
+   * opens (it stops the event). The picker replaces that popup right after. */
+  map.on("preclick", function (e) {
     var hits = hitsAt(e.containerPoint);
     FEF.lastHits = hits.map(function (h) { return h.id; });
     if (hits.length < 2) { return; }
-    map.closePopup();
     var box = el("div", { "class": "fef-picker", role: "dialog", "aria-label": hits.length + " features here" });
     box.appendChild(el("div", { "class": "fef-picker-title" }, hits.length + " features here \u2014 choose one:"));
     var list = el("ul", {});
@@ -255,10 +256,26 @@
     box.appendChild(list);
     /* after the feature's own popup (opened by the same click) */
     setTimeout(function () {
+      map.closePopup();
       picker = L.popup({ maxWidth: 340, className: "fef-picker-wrap" }).setLatLng(e.latlng).setContent(box).openOn(map);
       var first = box.querySelector("button");
       if (first) { first.focus(); }
     }, 0);
+  });
+
+  /* ---- phone / narrow map: a frame short enough for the date bar to show on the first
+   * screen (Streamlit sets the height it was given; on a narrow page it is cut to what is
+   * left of the window below the frame's top) ---- */
+  FEF.renderHooks.push(function (args) {
+    if (!api.inStreamlit || window.innerWidth >= NARROW_PX || !args.height) { return; }
+    var h = Math.min(args.height, 520);
+    try {
+      var top = window.frameElement.getBoundingClientRect().top + window.parent.scrollY;
+      h = Math.max(340, Math.min(args.height, window.parent.innerHeight - top - 12));
+    } catch (err) { /* another origin: keep 520 */ }
+    FEF.phoneHeight = h;
+    window.parent.postMessage({ isStreamlitMessage: true, type: "streamlit:setFrameHeight", height: h },
+                              cfg.parent_origin || window.location.origin);
   });
 
   /* ---- phone / narrow map: legend folded, compact bar ---- */
