@@ -16,13 +16,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fefpage import ARTIFACTS, REPO_ROOT, AppServer, DataSet, MapPage, heading_text, open_app
+from fefpage import ARTIFACTS, JS_VIEW, REPO_ROOT, AppServer, DataSet, MapPage, heading_text, open_app
 from playwright.sync_api import expect
 
 from layers import load_atlas
 from layers.dates import to_day
-from layers.tours import campaign_span, checked_tours, step_day
-from layers.viewstate import ATLAS_END, ATLAS_START
+from layers.tours import campaign_span, checked_tours, step_day, step_state
+from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
+from layers.webmap import standalone_html
 
 pytestmark = pytest.mark.browser
 
@@ -233,6 +234,35 @@ def test_bad_step_link_warns_and_shows_step_one(page: Any, tour_app: tuple[str, 
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="URL parameter 'step'").first).to_be_visible()
     expect(tour_panel(page)).to_contain_text("Step 1 of 4", timeout=10000)
     mp.wait_day(to_day("1939-05-11"))
+
+
+def test_standalone_page_tour_box(page: Any, tour_app: tuple[str, DataSet]) -> None:
+    """The exported HTML page: a tour box whose next/back move date, view and layers."""
+    _url, ds = tour_app
+    tour = checked_tours(ds.atlas, ds.data_dir)[0][CAMPAIGN]
+    state = step_state(ViewState(layers=("sample_sites",)), tour, 1, ds.atlas)
+    page.set_content(standalone_html(ds.atlas, state, tour=tour), wait_until="load")
+    page.wait_for_function("() => window.__fef && window.__fef.ready", timeout=20000)
+    box = page.locator(".fef-tour")
+    expect(box.locator(".fef-tour-progress")).to_have_text("Step 1 of 4")
+    expect(box.locator(".fef-tour-title")).to_have_text("The start")
+    # the text is text: the markup in it is shown, not made into elements
+    expect(box.locator(".fef-tour-text")).to_contain_text("<b>not bold</b> [not a link](javascript:alert(1)) {{7*7}}")
+    assert box.locator("b, a").count() == 0
+    assert page.evaluate("() => window.__fef.day") == to_day("1939-05-11")
+    assert page.evaluate("() => +document.querySelector('input.fef-range').max") == to_day("1939-09-16")
+    box.locator(".fef-tour-next").click()
+    expect(box.locator(".fef-tour-progress")).to_have_text("Step 2 of 4")
+    expect(box.locator(".fef-tour-sources")).to_have_text("Sources: Author 1985; A page")
+    page.wait_for_function("(d) => window.__fef.day === d", arg=to_day("1939-07-03"))
+    v = page.evaluate(JS_VIEW)
+    assert v["zoom"] == 11 and abs(v["lat"] - 47.75) < 0.01 and abs(v["lng"] - 118.55) < 0.01
+    assert page.evaluate("() => window.__fef.phase") == "second"
+    box.locator(".fef-tour-back").focus()
+    page.keyboard.press("Enter")
+    expect(box.locator(".fef-tour-progress")).to_have_text("Step 1 of 4")
+    page.wait_for_function("(d) => window.__fef.day === d", arg=to_day("1939-05-11"))
+    assert box.locator(".fef-tour-back").is_disabled()
 
 
 def test_khalkhin_gol_tour_screenshot(page: Any, app_url: str, dataset: DataSet) -> None:
