@@ -21,6 +21,7 @@ from layers.assets import STATIC_URL, inline_assets, use_local_assets
 from layers.bundle import basemap_bundle, bundle_json, content_hash, layer_bundle
 from layers.campaign_data import Tour
 from layers.dates import to_day
+from layers.detail_basemap import detail_bundle, detail_config, sectors
 from layers.explorer import chronology_days, with_compare_assets
 from layers.loading import Atlas
 from layers.plugins.time_sliced import TimeSlicedLayers
@@ -103,6 +104,7 @@ def build_map(
     inline: bool = True,
     data_urls: dict[str, str] | None = None,
     basemap_url: str | None = None,
+    detail_urls: dict[str, str] | None = None,
     streamlit: bool = False,
     asset_base: str = STATIC_URL + "/vendor",
     start: str | None = None,
@@ -122,6 +124,9 @@ def build_map(
         Bundle URL per layer id (when ``inline`` is false).
     basemap_url : str, optional
         Basemap bundle URL (when ``inline`` is false).
+    detail_urls : dict of str to str, optional
+        Detail basemap bundle URL per sector id (when ``inline`` is false); a standalone
+        page embeds only the sectors its campaign's view overlaps (none for the overview).
     streamlit : bool
         Talk to Streamlit's component protocol.
     asset_base : str
@@ -160,6 +165,14 @@ def build_map(
         start=to_day(start or first), end=to_day(end or last),
     )
     cfg |= nav | (extra or {})
+    if inline:
+        near = None
+        if camp is not None and state.campaign != OVERVIEW:
+            (south, west), (north, east) = camp.bounds
+            near = (west, south, east, north)
+        cfg["detail"] = detail_config(inline_bounds=near)
+    else:
+        cfg["detail"] = detail_config(urls=detail_urls or {})
     TimeSlicedLayers(cfg).add_to(m)
     return m
 
@@ -202,12 +215,15 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
     texts = {f"layers/{lid}.json": bundle_json(layer_bundle(atlas, layer)) for lid, layer in atlas.layers.items()}
     texts["basemap.json"] = bundle_json(basemap_bundle())
     urls = {lid: f"layers/{lid}.json" for lid in atlas.layers}
+    # the battle sectors' detail basemap: fetched by the page only when zoomed in on a sector
+    detail_urls = {s.id: f"detail/{s.id}.json" for s in sectors()}
+    texts |= {detail_urls[s.id]: bundle_json(detail_bundle(s)) for s in sectors()}
     # The component page is served at <base>/component/<name>/index.html, so the app's
     # static files are two levels up.
     state = ViewState(layers=(), campaign="overview")
     m = build_map(
-        atlas, state, inline=False, data_urls=urls, basemap_url="basemap.json", streamlit=True,
-        asset_base="../.." + STATIC_URL + "/vendor",
+        atlas, state, inline=False, data_urls=urls, basemap_url="basemap.json", detail_urls=detail_urls,
+        streamlit=True, asset_base="../.." + STATIC_URL + "/vendor",
     )
     page = m.get_root().render()
     # folium names elements with random hex ids; leave them out of the content hash
@@ -215,6 +231,7 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
     out = Path(root) / digest
     if not (out / "index.html").exists():
         (out / "layers").mkdir(parents=True, exist_ok=True)
+        (out / "detail").mkdir(parents=True, exist_ok=True)
         for rel, text in texts.items():
             (out / rel).write_text(text, encoding="utf-8")
         (out / "index.html").write_text(page, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Reads the same file and per-kind styles as the web map (:func:`layers.bundle.basemap_bundle`)
 once per file version, then clips each kind to the frame (in lon/lat, with a margin),
-projects and simplifies it to the output resolution.
+projects and simplifies it to the output resolution. Small extents take the battle
+sectors' detail basemap in (:func:`layers.detail_basemap.merge_detail`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shapely
 from matplotlib.path import Path as MplPath
 
 from layers.bundle import BASEMAP_PATH, basemap_bundle
+from layers.detail_basemap import DETAIL_MAX_M_PER_PX, merge_detail
 from layers.export.extent import Frame
 from layers.export.paths import line_path, polygon_path, project
 
@@ -87,9 +89,13 @@ def basemap_layers(frame: Frame, metres_per_px: float, path: Path = BASEMAP_PATH
         return None
     box = frame.lonlat_box(margin=0.08)
     tol = metres_per_px * 0.5
+    kinds = data["kinds"]
+    if metres_per_px <= DETAIL_MAX_M_PER_PX and path == BASEMAP_PATH:
+        # a small extent: the battle sectors' full-resolution shore, lakes and rivers
+        kinds = merge_detail(kinds, box) or kinds
     out: list[BaseLayer] = []
     for kind in DRAW_ORDER:
-        items = data["kinds"].get(kind)
+        items = kinds.get(kind)
         if not items:
             continue
         geoms = np.array([g for g, _ in items], dtype=object)

@@ -28,8 +28,10 @@ _HERE = Path(__file__).parent
 #: Extensions loaded after ``time_sliced.js`` (each registers in ``window.fefExtensions`` and
 #: gets the plugin's internals): explorer controls (events, speed, loop, link, full screen,
 #: overlap picker, phone layout), the two-date comparison, and campaign_nav (campaign range,
-#: phase ticks and buttons, the standalone tour box). A missing file is skipped.
-EXTENSIONS = ("explorer", "compare", "campaign_nav")
+#: phase ticks and buttons, the standalone tour box), units (unit symbols, the legend of what
+#: is drawn, label collisions), detail_basemap (the battle sectors' detail basemap, fetched
+#: when zoomed in). A missing file is skipped.
+EXTENSIONS = ("explorer", "compare", "campaign_nav", "units", "detail_basemap")
 
 
 def safe_json(value: Any) -> str:
