@@ -13,7 +13,9 @@ Writes ``geodata/manchurian_frontiers.geojson``, ``geodata/mongolian_frontiers.g
   Mongolia and southern Sakhalin;
 * GSHHG/WDB-II rivers (LGPL-3.0): the Khalkhin Gol for the Nomonhan claim lines;
 * ``geodata/src/frontiers.toml``: checked points (with sources) and approximate control
-  polygons for Rehe, eastern Inner Mongolia and the Kwantung lease; the 50th parallel on
+  polygons for Rehe, eastern Inner Mongolia and the Kwantung lease;
+* ``geodata/src/frontier_tracings.toml``: Konrad Lawson's CC0 tracing of Mengjiang on a 1940
+  Japanese map, whose eastern edge is Manchukuo's western limit; the 50th parallel on
   Sakhalin; selector boxes that sort the Natural Earth Kuril islands into the groups the
   treaties and the 1945 occupation dates refer to; a seed point for the admin-1 face of Tuva.
 
@@ -216,6 +218,53 @@ class Base:
         return path
 
 
+# ----------------------------------------------------------------------------- period-map tracings
+
+TRACINGS = GEODATA / "src" / "frontier_tracings.toml"
+
+#: Rehe's southern limit, the Great Wall from the Chahar corner to Shanhaiguan (hand-placed, as in
+#: ``[polygons.rehe]`` of geodata/src/frontiers.toml), then out to sea around the Liaodong coast.
+GREAT_WALL_AND_SEA = [(116.6, 40.62), (117.2, 40.68), (117.8, 40.5), (118.35, 40.42), (119.0, 40.25),
+                      (119.78, 40.12), (119.9, 39.0), (121.0, 38.0), (136.0, 38.0), (136.0, 54.0),
+                      (114.0, 54.0), (114.0, 47.6), (117.0, 47.2)]
+
+
+def load_tracings() -> dict[str, Any]:
+    """The period-map tracings (``geodata/src/frontier_tracings.toml``)."""
+    import tomllib
+
+    with open(TRACINGS, "rb") as fh:
+        return tomllib.load(fh)["tracing"]
+
+
+def mengjiang_parts(tr: dict[str, Any]) -> dict[str, Polygon]:
+    """The three constituent governments of Mengjiang as traced from the 1940 sheet."""
+    return {k: Polygon(v["coords"]) for k, v in tr["parts"].items()}
+
+
+def manchukuo_west_limit(tr: dict[str, Any]) -> LineString:
+    """Manchukuo's limit against Mengjiang on the 1940 sheet, from the MPR border to the Great Wall.
+
+    The eastern edge of the Mongol leagues from the Manchukuo-MPR-Mengjiang junction south to
+    where South Chahar begins, then the eastern edge of South Chahar to its south-eastern tip
+    on the Great Wall.
+    """
+    ml = [tuple(c) for c in tr["parts"]["mongol_leagues"]["coords"]]
+    sc = [tuple(c) for c in tr["parts"]["south_chahar"]["coords"]]
+    hinge = (115.85023, 41.20825)   # Mongol leagues / South Chahar / Manchukuo (Rehe)
+    tip = (116.50206, 40.57738)     # South Chahar's corner on the Great Wall
+    i = ml.index(hinge)
+    north = ml[i:][::-1]            # junction (ring end) back to the hinge
+    j, k = sc.index(tip), sc.index(hinge)
+    south = sc[j:k + 1][::-1]       # hinge back to the tip
+    return LineString(north + south[1:])
+
+
+def manchukuo_side(tr: dict[str, Any]) -> Polygon:
+    """Everything east of the 1940 Manchukuo-Mengjiang line and north of the Great Wall line."""
+    return Polygon([*manchukuo_west_limit(tr).coords, *GREAT_WALL_AND_SEA])
+
+
 # ----------------------------------------------------------------------------- Manchurian layer
 
 def manchurian_sections(base: Base) -> list[dict[str, Any]]:
@@ -339,18 +388,25 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     src = base.src
     cn, ru = base.countries["CN"], base.countries["RU"]
     prov = base.provinces()
+    tr = load_tracings()
+    west = manchukuo_side(tr)
     kwantung = cn.intersection(control_polygon(src, "kwantung"))
     east_im = cn.intersection(control_polygon(src, "east_inner_mongolia"))
-    rehe = cn.intersection(control_polygon(src, "rehe"))
-    core = shapely.union_all([prov["HL"], prov["JL"], prov["LN"], east_im])
-    mk1932 = bd.polygonal(core.difference(rehe).difference(kwantung))
+    rehe = cn.intersection(control_polygon(src, "rehe")).intersection(west)
+    core = shapely.union_all([prov["HL"], prov["JL"], prov["LN"], east_im]).intersection(west)
     mk1933 = bd.polygonal(shapely.union_all([core, rehe]).difference(kwantung))
+    mk1932 = bd.polygonal(mk1933.difference(rehe))
+    mengjiang = bd.polygonal(shapely.union_all(list(mengjiang_parts(tr).values())).intersection(cn).difference(west))
     korea = shapely.union_all([base.countries["KP"], base.countries["KR"]])
     karafuto = bd.polygonal(ru.intersection(control_polygon(src, "karafuto_box")))
     poly_note = src["polygons"]  # notes of the hand-drawn control polygons
     out = []
-    common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus a hand-drawn "
-                 "outline of the eastern Inner Mongolian leagues, minus the Kwantung Leased Territory. ")
+    common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus the eastern "
+                 "Inner Mongolian leagues, limited in the west by the Manchukuo–Mengjiang line of a 1940 Japanese map "
+                 "(Konrad Lawson's CC0 tracing), minus the Kwantung Leased Territory. ")
+    west_note = ("The western limit (against Chahar/Xilingol, i.e. Mengjiang) follows the 1940 Japanese map as traced "
+                 "by Konrad Lawson (about 15 km; the sheet is small-scale); it is the line of 1940, and earlier "
+                 "changes along it (such as around Dolonnor in 1933) are not drawn. ")
     out.append(feature(dict(
         id="mf_manchukuo_1932", name="Manchukuo (1932, before Rehe)", **{"name:zh": "滿洲國", "name:ja": "満洲国"}, kind="territory",
         start_date=MANCHUKUO_START, end_date=REHE_TAKEN, **{"end_date:edtf": "[1933-02-21..1933-03-04]"},
@@ -358,24 +414,25 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         description=("The Japanese-sponsored state proclaimed on 1 March 1932 over the three north-eastern "
                      "provinces and the Hulunbuir/Xing'an Mongol lands, before it absorbed Rehe (Jehol). "
                      + common_mk + "Areas of Rehe now in Liaoning (Chaoyang) are left out."),
-        note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). The limits against "
-              "Xilingol, Chifeng/Rehe and the Kwantung lease are hand-placed control points (about 25 km) in "
-              "geodata/src/frontiers.toml, following the modern Hinggan/Tongliao league boundaries by eye; the "
-              "league-by-league make-up of Manchukuo's Xing'an provinces is not verified. "
+        note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). " + west_note +
+              "The limits against Rehe and the Kwantung lease are hand-placed control points (about 25 km) in "
+              "geodata/src/frontiers.toml; the league-by-league make-up of Manchukuo's Xing'an provinces is not "
+              "verified. "
               f"Area as drawn: about {area_km2(mk1932) / 1e3:.0f} thousand km2."),
-        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe"]), finish(mk1932, POLY_TOL)))
+        sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "kmlawson_mengjiang_1940"]),
+        finish(mk1932, POLY_TOL)))
     out.append(feature(dict(
         id="mf_manchukuo_1933", name="Manchukuo (with Rehe, 1933–1945)", **{"name:zh": "滿洲國", "name:ja": "満洲国"}, kind="territory",
         start_date=REHE_TAKEN, **{"start_date:edtf": "[1933-02-21..1933-03-04]"}, end_date=MANCHUKUO_END,
         side="manchukuo", certainty="approximate", location_precision_m=30000, style_key="territory_manchukuo",
         description=("Manchukuo after the Japanese–Manchukuo conquest of Rehe (Jehol) in February–March 1933, "
                      "whose southern limit the Tanggu Truce (31 May 1933) fixed at the Great Wall. "
-                     + common_mk + "Rehe is a hand-drawn outline whose southern edge stands for the Great Wall. "
+                     + common_mk + "Rehe's southern edge is a hand-drawn line standing for the Great Wall. "
                      "It lasted until the state was dissolved on 17/18 August 1945 (Puyi abdicated; capital "
                      "moved to Tonghua on 9 August)."),
         note=("Start date: fall of Chengde, 4 Mar 1933. Between March and May 1933 fighting continued along and "
-              "south of the Wall; the demilitarised zone in Hebei is not drawn. Rehe's outline is hand-placed "
-              "(about 20-30 km), not traced from a historical map. "
+              "south of the Wall; the demilitarised zone in Hebei is not drawn. " + west_note +
+              "Rehe's Great Wall edge is hand-placed (about 20-30 km), not traced from a historical map. "
               f"Area as drawn: about {area_km2(mk1933) / 1e3:.0f} thousand km2. Sources disagree on the state's "
               "area: a Wikipedia infobox copy gives 1,192,081 km2 (1934 estimate), one mirror 984,195 km2; the "
               "drawn outline is within about 8% of the first. The Inner Mongolian part is the least certain."),
@@ -383,8 +440,35 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
                   "note": "1934 estimate (Wikipedia infobox copy)"},
                  {"label": "Area", "value": 984195, "unit": "km²", "source": "mirror_manchukuo"}],
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "getwiki_manchukuo", "ww2db_rehe",
-                 "wikisum_battle_of_rehe"]),
+                 "wikisum_battle_of_rehe", "kmlawson_mengjiang_1940"]),
         finish(mk1933, POLY_TOL)))
+    out.append(feature(dict(
+        id="mf_mengjiang", name="Mengjiang (Mengjiang United Autonomous Government), claimed extent",
+        **{"name:zh": "蒙疆聯合自治政府", "name:ja": "蒙疆連合自治政府"}, kind="territory",
+        start_date="1939-09-01", end_date="1945-08-19", **{"end_date:edtf": "[1945-08-19..1945-08-22]"},
+        side="japanese", certainty="approximate", location_precision_m=int(tr["precision_m"]),
+        style_key="territory_mengjiang",
+        description=("The Japanese-sponsored Mongol regime in Inner Mongolia under Prince Demchugdongrub, capital "
+                     "Kalgan (Zhangjiakou): formed on 1 September 1939 by merging three governments set up after "
+                     "the Japanese Chahar operation of autumn 1937 (the Mongol leagues, South Chahar and North "
+                     "Shanxi), nominally under the Wang Jingwei government from 1940. It covered Chahar and "
+                     "Suiyuan (the central part of modern Inner Mongolia) and northern Shanxi, and bordered "
+                     "Manchukuo to the east. Drawn as a 1940 Japanese map shows it."),
+        note=("Outline from Konrad Lawson's CC0 tracing of a Japanese sheet of 1940 (geodata/src/frontier_tracings.toml; "
+              "one short stretch credited to ENP-China, CC BY 4.0), sharing its eastern edge with Manchukuo and "
+              "clipped to modern China: in the Gobi west of 112E the sheet draws the border with the MPR up to "
+              "about 170 km north of today's line (about 84 thousand km2, left out here; that border was not "
+              "demarcated before 1962), and elsewhere its northern edge leaves thin gaps. It is the CLAIMED territory: the tracer notes that it was never "
+              "fully controlled, and land west of Baotou and the Ordos stayed in Chinese hands. The three "
+              "governments existed separately from autumn 1937 (South Chahar from 4 September); that period "
+              "is not drawn. End date: sources give 19 August 1945 for the regime's end (Wikipedia) and 21 "
+              "August for the Soviet-Mongolian capture of Kalgan. "
+              f"Area as drawn: about {area_km2(mengjiang) / 1e3:.0f} thousand km2; a Wikipedia copy gives "
+              "506,800 km2 (what it covers is not stated)."),
+        figures=[{"label": "Area", "value": 506800, "unit": "km²", "source": "osmarks_mengjiang"}],
+        sources=["kmlawson_mengjiang_1940", "enp_china_provinces", "osmarks_mengjiang", "wikimili_south_chahar",
+                 "apircenter_kalgan", NE]),
+        finish(mengjiang, POLY_TOL)))
     out.append(feature(dict(
         id="mf_kwantung", name="Kwantung Leased Territory", **{"name:zh": "關東州", "name:ja": "関東州"}, kind="territory",
         start_date="1905-09-05", end_date="1945-08-22", **{"end_date:edtf": "[1945-08-22..1945-09-02]"},
@@ -709,10 +793,11 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         description=("From where the river re-enters undisputed Manchukuo territory south-east of the Nomonhan "
                      "strip, around the Mongolian salient towards the Greater Khingan, to where Manchukuo's "
                      "Xing'an provinces met Chahar/Xilingol (Mengjiang from 1936–39). " + frontier_common),
-        note=("Modern line as proxy. The south-west end is NOT LOCATED in the sources: it is put at "
-              "119.50E 46.62N on the modern line, near the estimated modern Hinggan/Xilingol boundary "
-              "(not verified, about 30 km)."),
-        sources=[NE, "mirror2017_khalkha_river", "mirror_de_handagai"]), finish(south, LINE_TOL)))
+        note=("Modern line as proxy. The south-west end is where the Manchukuo–Mengjiang boundary of a 1940 "
+              "Japanese map meets the MPR border (119.580E 46.766N in Konrad Lawson's tracing, about 15 km), "
+              "cut at the nearest point of the modern line."),
+        sources=[NE, "mirror2017_khalkha_river", "mirror_de_handagai", "kmlawson_mengjiang_1940"]),
+        finish(south, LINE_TOL)))
     strip_note = (f"Strip ends are where the modern line leaves and rejoins the river (computed from Natural "
                   f"Earth and GSHHG: {north_j[1]:.3f}N {north_j[0]:.3f}E and {south_j[1]:.3f}N "
                   f"{south_j[0]:.3f}E); where the 1930s claim met the river at its ends is not located in the "

@@ -207,3 +207,54 @@ def test_khasan_claims_stay_in_the_sector(fid):
     g = KH[fid]["g"]
     assert km_between(Point(g.coords[0]), Point(g.coords[-1])) < 10
     assert g.distance(HILL) * 111 < 2
+
+
+# ----------------------------------------------------------------------------- Manchukuo's western limit, Mengjiang
+
+MK32, MK33, MJ = MF["mf_manchukuo_1932"], MF["mf_manchukuo_1933"], MF["mf_mengjiang"]
+TRACING = tomllib.loads((REPO / "geodata" / "src" / "frontier_tracings.toml").read_text(encoding="utf-8"))["tracing"]
+
+
+def test_mengjiang_dates_sources_certainty():
+    p = MJ["p"]
+    assert (p["start_date"], p["end_date"]) == ("1939-09-01", "1945-08-19")
+    assert p["end_date:edtf"] == "[1945-08-19..1945-08-22]"   # Kalgan fell on 21 Aug: inside the range
+    assert p["certainty"] == "approximate" and p["location_precision_m"] >= 10000
+    assert {"kmlawson_mengjiang_1940", "osmarks_mengjiang", "apircenter_kalgan"} <= set(p["sources"]) <= SOURCES
+    assert MK33["p"]["end_date"] == "1945-08-19"
+    for f in (MK32, MK33):
+        assert "kmlawson_mengjiang_1940" in f["p"]["sources"]
+
+
+def test_mengjiang_and_manchukuo_share_the_1940_line_without_overlap():
+    mj, mk = MJ["g"], MK33["g"]
+    overlap = abs(GEOD.geometry_area_perimeter(mj.intersection(mk))[0]) / 1e6
+    assert overlap < 50, overlap
+    shared = mj.boundary.intersection(mk.buffer(0.02)).length * 90  # rough km
+    assert shared > 700, shared
+    # every vertex of the traced Manchukuo-Mengjiang line lies on the drawn Manchukuo edge
+    ml = TRACING["parts"]["mongol_leagues"]["coords"]
+    i = ml.index([115.85023, 41.20825])
+    edge = LineString(ml[i:])
+    d = profile_km(edge, mk.boundary, 5000)
+    assert np.percentile(d, 95) < 2.0, np.percentile(d, 95)
+
+
+def test_places_fall_on_the_right_side_of_the_1940_line():
+    kalgan, chengde = PL["pl_kalgan"]["g"], Point(117.93, 40.97)
+    assert MJ["g"].contains(kalgan) and not MK33["g"].contains(kalgan)
+    assert MK33["g"].contains(chengde) and not MJ["g"].contains(chengde) and not MK32["g"].contains(chengde)
+    if "pl_dolonnor" in PL:
+        assert not MK33["g"].contains(PL["pl_dolonnor"]["g"])
+
+
+def test_mengjiang_area_matches_the_sourced_figure():
+    fig = [f for f in MJ["p"]["figures"] if f["label"] == "Area"]
+    area = abs(GEOD.geometry_area_perimeter(MJ["g"])[0]) / 1e6
+    assert fig and all(abs(area / f["value"] - 1) < 0.1 for f in fig), area
+
+
+def test_manchukuo_mpr_frontier_ends_at_the_1940_junction():
+    south = MN["mn_mk_mpr_south"]["g"]
+    junction = Point(TRACING["parts"]["mongol_leagues"]["coords"][0])
+    assert km_between(Point(south.coords[-1]), junction) <= TRACING["precision_m"] / 1000 + 2

@@ -238,3 +238,21 @@ def test_north_sakhalin_occupation_is_japanese_in_1920_tracing(ours):
     assert zone.intersection(w.loc["Empire of Japan"].geometry).area / zone.area >= 0.7
     others = unary_union([g for n, g in zip(w.index, w.geometry) if n != "Empire of Japan"])
     assert zone.intersection(others).area / zone.area < 0.01
+
+
+# ----------------------------------------------------------------------------- Mengjiang / Manchukuo west
+
+def test_mengjiang_tracing_meets_the_1940_outer_mongolia_tracing_at_the_junction(ours):
+    """Our copy of the 1940 Mengjiang tracing (geodata/src/frontier_tracings.toml, copied by hand)
+    must start where the same tracer's Outer Mongolia sheet ends its Japanese-side frontier
+    (116.69E 49.88N to 119.58E 46.77N): a check of the transcription, and the three-way junction
+    of Manchukuo, Mengjiang and the MPR."""
+    lawson = ref("kmlawson_outer_mongolia_1940_CC0.geojson").geometry.iloc[0]
+    junction = shapely.Point(119.58002, 46.76620)
+    assert distances_km(lawson.boundary, junction, 500).min() <= 1.0
+    mj, mk = ours["mf_mengjiang"], ours["mf_manchukuo_1933"]
+    # near the junction Mengjiang and Manchukuo meet (within the 1 km simplification) and the
+    # 1940 Outer Mongolia lies north of both
+    assert mj.distance(mk) < 0.01
+    near = junction.buffer(0.3)
+    assert lawson.intersection(mj).area / mj.intersection(near).area < 0.2
