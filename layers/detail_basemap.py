@@ -52,6 +52,8 @@ DETAIL_STYLES: dict[str, dict[str, Any]] = {
     "lake": {"stroke": False, "fillColor": "#cfe0ec", "fillOpacity": 1.0},
     "shore": {"color": "#7b9cb5", "weight": 0.9},
     "river": {"color": "#86add0", "weight": 1.2},
+    # the rivers the battles were fought along (named: Khalkhin Gol, Tumen, Amur) stand out
+    "named_river": {"color": "#6f9fcb", "weight": 2.2},
     "province_border": {"color": "#c9c2b2", "weight": 0.5, "dashArray": "2 3"},
     "border": {"color": "#a09a8c", "weight": 0.8, "dashArray": "4 3"},
 }
@@ -103,7 +105,8 @@ def _bundle(path: str, mtime: float, sid: str, bbox: tuple[float, float, float, 
         kind = props.get("kind")
         if kind not in DETAIL_STYLES or not f.get("geometry"):
             continue
-        feats.append({"g": f["geometry"], "y": _KINDS.index(kind), "k": kind, "n": props.get("name")})
+        style = "named_river" if kind == "river" and props.get("name") else kind
+        feats.append({"g": f["geometry"], "y": _KINDS.index(style), "k": kind, "n": props.get("name")})
     return {"id": sid, "bbox": list(bbox), "styles": [DETAIL_STYLES[k] for k in _KINDS],
             "shore": _KINDS.index("shore"), "features": feats}
 

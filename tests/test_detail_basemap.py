@@ -228,6 +228,10 @@ def test_config_urls_for_component_and_nothing_inline_at_overview():
     assert "khasan" in ids and "khalkhin_gol" not in ids
     b = near["sectors"][ids.index("khasan")]["data"]
     assert b["styles"][b["shore"]]["color"] and {f["k"] for f in b["features"]} >= {"land", "lake", "river"}
+    # the named river (Tumen) is drawn heavier than the unnamed network
+    named = {b["styles"][f["y"]]["weight"] for f in b["features"] if f["k"] == "river" and f["n"]}
+    plain = {b["styles"][f["y"]]["weight"] for f in b["features"] if f["k"] == "river" and not f["n"]}
+    assert named and min(named) > max(plain | {1.0})
 
 
 def test_component_dir_serves_sector_bundles(tmp_path):
