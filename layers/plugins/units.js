@@ -292,6 +292,12 @@
     tagLabels();
     var root = map.getContainer(), frame = root.getBoundingClientRect();
     var symbols = declutterSymbols(root);
+    /* the map's own boxes (date bar, legend, buttons) cover labels: keep labels out from under them */
+    var controls = root.querySelectorAll(".leaflet-control");
+    for (var ci = 0; ci < controls.length; ci++) {
+      var cr = controls[ci].getBoundingClientRect();
+      if (cr.width > 0 && cr.height > 0) { symbols.push(cr); }
+    }
     var els = root.querySelectorAll(".fef-label span, .fef-unit-caption");
     var i, items = [];
     for (i = 0; i < els.length; i++) {  // reset first, then measure: one layout for all
@@ -377,8 +383,10 @@
   FEF.unitMarker = unitMarker;
   FEF.declutter = declutter;
   /* the date bar spans the bottom: the legend takes the top-right corner, under the layer menu */
-  api.legend.setPosition("topright");
+  /* moved as it is (setPosition would build a new element and strand other extensions' references) */
   legendBox = api.legend.getContainer();
+  var topRight = map.getContainer().querySelector(".leaflet-top.leaflet-right");
+  if (topRight && legendBox) { topRight.appendChild(legendBox); api.legend.options.position = "topright"; }
   /* a click on the summary (mouse, or Enter/Space on it) is the reader's choice */
   legendBox.addEventListener("click", function (e) {
     if (e.target && e.target.closest && e.target.closest("summary")) { legendTouched = true; }
