@@ -92,6 +92,8 @@ function fefTimeSliced(map, cfg) {
       var lyr = L.geoJSON(f.g, {
         style: function () { return style; },
         pointToLayer: function (gj, latlng) {
+          /* units (f.u): a military symbol drawn by units.js */
+          if (f.u && FEF.unitMarker) { return FEF.unitMarker(f, latlng, style); }
           return L.circleMarker(latlng, L.extend({ renderer: renderer }, style));
         },
         renderer: renderer
