@@ -459,7 +459,7 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
               "clipped to modern China: in the Gobi west of 112E the sheet draws the border with the MPR up to "
               "about 170 km north of today's line (about 84 thousand km2, left out here; that border was not "
               "demarcated before 1962), and elsewhere its northern edge leaves thin gaps. It is the CLAIMED territory: the tracer notes that it was never "
-              "fully controlled, and land west of Baotou and the Ordos stayed in Chinese hands. The three "
+              "fully controlled and that the land west of Baotou was never occupied. The three "
               "governments existed separately from autumn 1937 (South Chahar from 4 September); that period "
               "is not drawn. End date: sources give 19 August 1945 for the regime's end (Wikipedia) and 21 "
               "August for the Soviet-Mongolian capture of Kalgan. "
