@@ -20,6 +20,7 @@ from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.explorer import BASEMAP_IDS, share_link
 from layers.export import ExportError, ExportUnavailable, export_map
+from layers.export.compare import compare_export
 from layers.loading import LayerDataError
 from layers.panels import (
     corrections_table,
@@ -415,6 +416,8 @@ EXPORT_FORMATS = {
     "geojson": "Data at this date — GeoJSON", "gpkg": "Data at this date — GeoPackage",
     "gif": "Animation — GIF", "mp4": "Animation — MP4",
 }
+if view.compare:  # the two dates of the split map, as two print maps in one image
+    EXPORT_FORMATS["compare"] = f"Two dates side by side ({view.date} | {view.compare}) — PNG"
 with st.expander("Export this map", expanded=False):
     c1, c2, c3 = st.columns([2, 1, 1])
     fmt = c1.selectbox("Format", list(EXPORT_FORMATS), format_func=EXPORT_FORMATS.get, key="export_fmt")
@@ -442,12 +445,15 @@ with st.expander("Export this map", expanded=False):
         if isinstance(rng, (tuple, list)) and len(rng) == 2:
             opts |= {"start": rng[0], "end": rng[1], "step": step}
     # what the file depends on; a small pan after preparing does not invalidate it
-    key = (fmt, view.date, view.layers, view.campaign, repr(sorted(opts.items(), key=lambda kv: kv[0])))
+    key = (fmt, view.date, view.compare, view.layers, view.campaign, repr(sorted(opts.items(), key=lambda kv: kv[0])))
     if st.button("Prepare file", key="export_go", type="primary"):
         bar = st.progress(0.0, text="Preparing the file…")
         try:
-            res = export_map(atlas, view, fmt, **opts,
-                             progress=lambda f: bar.progress(min(1.0, float(f)), text=f"Preparing… {f:.0%}"))
+            if fmt == "compare":
+                res = compare_export(atlas, view, "png", layers=visible)
+            else:
+                res = export_map(atlas, view, fmt, **opts,
+                                 progress=lambda f: bar.progress(min(1.0, float(f)), text=f"Preparing… {f:.0%}"))
             ss.export_result = (key, res)
         except (ExportError, ExportUnavailable) as exc:
             ss.export_result = None

@@ -387,3 +387,20 @@ def test_a_click_on_overlapping_features_offers_a_choice(page: Any, app_url: str
     expect(mp.frame.locator(".fef-popup").first).to_be_visible(timeout=5000)
     assert mp.frame.evaluate("() => __fef.picked") == hits[1]
     expect(picker).to_have_count(0)
+
+
+def test_two_date_print_export_from_the_dashboard(page: Any, app_url: str, real: DataSet) -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+    from test_dashboard_exports import _download
+
+    mp = open_app(page, app_url, "?date=1938-06-01&compare=1920-06-01&layers=" + ",".join(FRONTIERS))
+    mp.frame.wait_for_function("() => __fef.compare.active", timeout=10000)
+    data = _download(page, "Two dates side by side (1938-06-01 | 1920-06-01) — PNG")
+    img = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    h, w, _ = img.shape
+    assert w > 2 * h  # two landscape panels
+    half = (w - 4) // 2
+    assert (np.abs(img[:, :half] - img[:, half + 4:half + 4 + half]).sum(axis=2) > 40).mean() > 0.01
