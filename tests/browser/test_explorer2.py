@@ -8,6 +8,7 @@ full-width map and full screen, and the picker for overlapping features.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -404,3 +405,38 @@ def test_two_date_print_export_from_the_dashboard(page: Any, app_url: str, real:
     assert w > 2 * h  # two landscape panels
     half = (w - 4) // 2
     assert (np.abs(img[:, :half] - img[:, half + 4:half + 4 + half]).sum(axis=2) > 40).mean() > 0.01
+
+
+def test_standalone_html_compares_two_dates_and_the_divider_moves_by_keyboard(page: Any, real: DataSet) -> None:
+    import datetime as dt
+
+    from layers.viewstate import ViewState
+    from layers.webmap import standalone_html
+
+    html = standalone_html(real.atlas, ViewState(date=dt.date(1938, 6, 1), layers=FRONTIERS, campaign="overview"))
+    page.set_content(html, wait_until="domcontentloaded")
+    page.wait_for_function("() => window.__fef && __fef.ready", timeout=30000)
+    assert page.evaluate("() => __fef.compare.active") is False
+    date_box = page.locator(".fef-cmp-date")
+    date_box.fill("1920-06-01")  # fires change: the comparison starts at that date
+    page.wait_for_function(f"() => __fef.compare.active && __fef.compare.day === {to_day('1920-06-01')}",
+                           timeout=10000)
+    right = set(page.evaluate("() => { const ids = []; __fef.api.map.eachLayer(l => { if (l.fefCompareId) "
+                              "{ ids.push(l.fefCompareId); } }); return ids; }"))
+    assert right == real.expected_ids(to_day("1920-06-01"), FRONTIERS)
+    expect(page.locator(".fef-cmp-toggle")).to_have_attribute("aria-pressed", "true")
+    # the divider is a labelled range: arrow keys move it and the clip follows
+    divider = page.locator(".leaflet-sbs-range")
+    expect(divider).to_have_attribute("aria-label", re.compile("Divider between the two dates"))
+    before = page.evaluate("() => document.querySelector('.leaflet-fefCompare-pane').style.clip")
+    divider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+    after = page.evaluate("() => document.querySelector('.leaflet-fefCompare-pane').style.clip")
+    assert before != after, (before, after)
+    outline = page.evaluate("() => parseFloat(getComputedStyle(document.activeElement).outlineWidth)")
+    assert outline >= 2
+    # the toggle turns it off again, by keyboard
+    page.locator(".fef-cmp-toggle").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !__fef.compare.active", timeout=5000)
