@@ -266,17 +266,16 @@
   /* ---- phone / narrow map: a frame short enough for the date bar to show on the first
    * screen (Streamlit sets the height it was given; on a narrow page it is cut to what is
    * left of the window below the frame's top) ---- */
-  FEF.renderHooks.push(function (args) {
-    if (!api.inStreamlit || window.innerWidth >= NARROW_PX || !args.height) { return; }
-    var h = Math.min(args.height, 520);
+  FEF.frameHeight = function (asked) {
+    if (!api.inStreamlit || window.innerWidth >= NARROW_PX) { return asked; }
+    var h = Math.min(asked, 520);
     try {
       var top = window.frameElement.getBoundingClientRect().top + window.parent.scrollY;
-      h = Math.max(340, Math.min(args.height, window.parent.innerHeight - top - 12));
+      h = Math.max(340, Math.min(asked, Math.round(window.parent.innerHeight - top - 12)));
     } catch (err) { /* another origin: keep 520 */ }
     FEF.phoneHeight = h;
-    window.parent.postMessage({ isStreamlitMessage: true, type: "streamlit:setFrameHeight", height: h },
-                              cfg.parent_origin || window.location.origin);
-  });
+    return h;
+  };
 
   /* ---- phone / narrow map: legend folded, compact bar ---- */
   function narrowCheck() {

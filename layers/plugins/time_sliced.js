@@ -389,7 +389,8 @@ function fefTimeSliced(map, cfg) {
   }
 
   function onRender(args) {
-    if (args.height) { post("streamlit:setFrameHeight", { height: args.height }); }
+    /* FEF.frameHeight (explorer.js) may cut the height on a phone so the date bar shows on the first screen */
+    if (args.height) { post("streamlit:setFrameHeight", { height: FEF.frameHeight ? FEF.frameHeight(args.height) : args.height }); }
     var vis = args.visible || [];
     var key = vis.join(",") + "|" + syncUserLayers(args.user_layers);
     var p = Promise.resolve();

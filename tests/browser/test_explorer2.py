@@ -304,6 +304,13 @@ def test_phone_layout_at_390_by_844(browser: Any, app_url: str, real: DataSet) -
             assert 0 <= box["x"] + r["x"] and box["x"] + r["x"] + r["w"] <= 390, (sel, box, r)
         # legend folded
         assert mp.frame.evaluate("() => document.querySelector('.fef-legend').open") is False
+        # the cut height holds: no resize → report → rerun → resize loop
+        h0 = mp.iframe.evaluate("e => e.getBoundingClientRect().height")
+        mp.frame.evaluate("() => { window.__resizes = 0; __fef.api.map.on('resize', () => { window.__resizes++; }); }")
+        pg.wait_for_timeout(2500)
+        assert mp.iframe.evaluate("e => e.getBoundingClientRect().height") == h0
+        assert abs(h0 - mp.frame.evaluate("() => __fef.phoneHeight")) < 1
+        assert mp.frame.evaluate("() => window.__resizes") == 0
         if DOC_SHOTS:  # (Playwright's screenshot waits for fonts forever with is_mobile; CDP does not)
             import base64
             shot = ctx.new_cdp_session(pg).send("Page.captureScreenshot", {"format": "png"})
