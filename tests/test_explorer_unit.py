@@ -247,7 +247,7 @@ def contrast(fg: np.ndarray, bg: np.ndarray) -> float:
 def css_text_colours() -> list[tuple[str, str, str]]:
     """``(file, selector, colour)`` of every text colour declared for the map's components."""
     out = []
-    for name in ("time_sliced.css", "explorer.css", "compare.css"):
+    for name in sorted(p.name for p in PLUGINS.glob("*.css")):  # every extension's too
         css = re.sub(r"/\*.*?\*/", "", (PLUGINS / name).read_text(encoding="utf-8"), flags=re.DOTALL)
         css = re.sub(r"@media[^{]*\{", "", css)
         for sel, body in _RULE.findall(css):
