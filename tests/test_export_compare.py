@@ -55,3 +55,12 @@ def test_pdf_and_errors(atlas: Atlas, state: ViewState) -> None:
         compare_export(atlas, state, "svg")
     with pytest.raises(ExportError):
         compare_export(atlas, state, "png", layers=["no_such_layer"])
+
+
+def test_html_export_opens_with_the_comparison(atlas: Atlas, state: ViewState) -> None:
+    from layers.dates import to_day
+    from layers.export import export_map
+
+    html = export_map(atlas, state, "html").data.decode("utf-8")
+    assert f'"compare":{to_day(dt.date(1920, 6, 1))}' in html
+    assert "L.Control.SideBySide" in html
