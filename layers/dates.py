@@ -72,8 +72,12 @@ class HistDate:
 
     @property
     def end_day(self) -> int:
-        """Day number to use when this date is an ``end_date`` (exclusive)."""
-        return (self.after - EPOCH).days
+        """Day number to use when this date is an ``end_date`` (exclusive).
+
+        A full day is itself the first day the feature no longer existed; a month or a year
+        means the feature lasted through it, so the exclusive end is the day after it.
+        """
+        return ((self.first if self.precision == "day" else self.after) - EPOCH).days
 
     def __str__(self) -> str:
         return self.text
@@ -107,6 +111,8 @@ def parse_date(text: str) -> HistDate:
     Examples
     --------
     >>> parse_date("1933-03").end_day == parse_date("1933-04-01").start_day
+    True
+    >>> parse_date("1922-10-25").end_day == parse_date("1922-10-25").start_day
     True
     """
     if not isinstance(text, str):
