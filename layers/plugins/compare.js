@@ -15,17 +15,19 @@
   map.createPane("fefCompareLabels");
   map.getPane("fefCompareLabels").style.zIndex = 620;
   map.getPane("fefCompareLabels").style.pointerEvents = "none";
+  map.createPane("fefCompareUnits");  /* unit symbols of units.js, as its fefUnits pane */
+  map.getPane("fefCompareUnits").style.zIndex = 615;
   var renderer = L.canvas({ pane: "fefCompare", padding: 0.3, tolerance: 4 });
   /* the atlas' whole range: the date bar may later span only a campaign, the second date need not */
   var atlasStart = (cfg.all_range || [cfg.start, cfg.end])[0], atlasEnd = (cfg.all_range || [cfg.start, cfg.end])[1];
 
-  /* side-by-side clips one container per side: give it one that clips several panes */
+  /* side-by-side clips one container per side: give it one that clips several panes
+   * (looked up at each use: an extension loaded later may create its pane then) */
   function paneSide(names) {
-    var panes = names.map(function (n) { return map.getPane(n); });
     var proxy = { style: {} };
     Object.defineProperty(proxy.style, "clip", {
-      set: function (v) { panes.forEach(function (p) { if (p) { p.style.clip = v; } }); },
-      get: function () { return panes[0] ? panes[0].style.clip : ""; }
+      set: function (v) { names.forEach(function (n) { var p = map.getPane(n); if (p) { p.style.clip = v; } }); },
+      get: function () { var p = map.getPane(names[0]); return p ? p.style.clip : ""; }
     });
     var Side = L.Layer.extend({
       onAdd: function () {}, onRemove: function () {},
@@ -33,8 +35,8 @@
     });
     return new Side();
   }
-  var left = paneSide(["overlayPane", "fefLabels"]);
-  var right = paneSide(["fefCompare", "fefCompareLabels"]);
+  var left = paneSide(["overlayPane", "fefLabels", "fefUnits"]);
+  var right = paneSide(["fefCompare", "fefCompareLabels", "fefCompareUnits"]);
 
   var sides = {};   /* layer id -> {group, feats} drawn for the compare date */
   var state = (FEF.compare = { day: null, count: 0, active: false });
@@ -66,7 +68,14 @@
       var style = b.styles[f.y];
       var lyr = L.geoJSON(f.g, {
         style: function () { return style; },
-        pointToLayer: function (gj, latlng) { return L.circleMarker(latlng, L.extend({ renderer: renderer }, style)); },
+        pointToLayer: function (gj, latlng) {
+          if (f.u && FEF.unitMarker) {   /* a unit symbol (units.js), in this side's pane */
+            var mk = FEF.unitMarker(f, latlng, style);
+            mk.options.pane = "fefCompareUnits";
+            return mk;
+          }
+          return L.circleMarker(latlng, L.extend({ renderer: renderer }, style));
+        },
         renderer: renderer, pane: "fefCompare"
       });
       lyr.bindTooltip(f.t, { sticky: true, direction: "top", className: "fef-tooltip" });

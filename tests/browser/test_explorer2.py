@@ -447,3 +447,30 @@ def test_standalone_html_compares_two_dates_and_the_divider_moves_by_keyboard(pa
     page.locator(".fef-cmp-toggle").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => !__fef.compare.active", timeout=5000)
+
+
+def test_unit_symbols_are_split_by_the_divider_too(page: Any, real: DataSet) -> None:
+    import datetime as dt
+
+    from layers.viewstate import ViewState
+    from layers.webmap import standalone_html
+
+    lid = "khalkhin_gol_1939_units"
+    if lid not in real.atlas.layers:
+        pytest.skip("no Khalkhin Gol units layer")
+    left, right = dt.date(1939, 8, 25), dt.date(1939, 7, 3)
+    want_l, want_r = real.expected_ids(to_day(left), [lid]), real.expected_ids(to_day(right), [lid])
+    if not want_l or not want_r:
+        pytest.skip("no units drawn on the chosen days")
+    state = ViewState(date=left, layers=(lid,), campaign="khalkhin_gol", compare=right)
+    page.set_content(standalone_html(real.atlas, state), wait_until="domcontentloaded")
+    page.wait_for_function("() => window.__fef && __fef.ready && __fef.compare.active", timeout=30000)
+    got_r = set(page.evaluate("() => __fef.compare.ids"))
+    assert got_r == want_r
+    panes = page.evaluate("""() => ({
+      units: document.querySelectorAll('.leaflet-fefUnits-pane .fef-unit').length,
+      cmpUnits: document.querySelectorAll('.leaflet-fefCompareUnits-pane .fef-unit').length,
+      clipL: document.querySelector('.leaflet-fefUnits-pane').style.clip,
+      clipR: document.querySelector('.leaflet-fefCompareUnits-pane').style.clip})""")
+    assert panes["units"] > 0 and panes["cmpUnits"] > 0, panes
+    assert panes["clipL"].startswith("rect(") and panes["clipR"].startswith("rect(") and panes["clipL"] != panes["clipR"]
