@@ -379,10 +379,10 @@ if tour is not None or offer is not None:
             head, back, nxt, close = st.columns([6, 1, 1, 1], vertical_alignment="center")
             head.markdown(f"**{md_escape(tour.title)}** · Step {n} of {total}")
             back.button("◀ Back", key="tour_back", on_click=_show_step, args=(tour.campaign, n - 1), disabled=n <= 1,
-                        width="stretch", help="Previous step of the tour")
+                        width="stretch")
             nxt.button("Next ▶", key="tour_next", on_click=_show_step, args=(tour.campaign, n + 1), disabled=n >= total,
-                       type="primary", width="stretch", help="Next step of the tour")
-            close.button("Close", key="tour_close", on_click=_close_tour, width="stretch", help="Close the tour")
+                       type="primary", width="stretch")
+            close.button("Close tour", key="tour_close", on_click=_close_tour, width="stretch")
             st.progress(n / total)
             st.markdown(f"**{md_escape(step.title)}** — {md_escape(step_when(step))}")
             st.markdown(md_escape(step.text))

@@ -158,7 +158,8 @@ def idle(page: Any, quiet_ms: int = 800, timeout_ms: int = 30_000) -> None:
 def click_button(page: Any, key: str) -> None:
     """Click the dashboard button with this key once the page is idle."""
     idle(page)
-    button = page.locator(f".st-key-{key} button").first  # (a hidden copy sits beside a button with help)
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1)
     expect(button).to_be_visible()
     button.click()
 
