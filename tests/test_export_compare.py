@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,3 +65,19 @@ def test_html_export_opens_with_the_comparison(atlas: Atlas, state: ViewState) -
     html = export_map(atlas, state, "html").data.decode("utf-8")
     assert f'"compare":{to_day(dt.date(1920, 6, 1))}' in html
     assert "L.Control.SideBySide" in html
+
+
+def test_command_line_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from layers.export.cli import main
+
+    out = tmp_path / "two.png"
+    rc = main(["--format", "png", "--date", "1938-06-01", "--compare", "1920-06-01", "--layers", ",".join(FRONTIERS),
+               "--size", "1000x500", "-o", str(out)])
+    assert rc == 0
+    img = Image.open(out)
+    assert img.size == (1000 + RULE_PX, 500)
+    assert main(["--format", "svg", "--compare", "1920-06-01", "-o", str(tmp_path / "x.svg")]) == 2
+    assert main(["--format", "png", "--compare", "1920-02-30", "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "png, pdf" in err and "--compare" in err
+    assert not (tmp_path / "x.svg").exists() and not (tmp_path / "x.png").exists()

@@ -44,7 +44,7 @@ PROG = "python -m layers.export"
 #: Keys a batch job (or its [defaults]) may set.
 JOB_KEYS = {
     "format", "date", "campaign", "layers", "bounds", "view", "dpi", "size", "paper", "orientation", "title",
-    "label_lang", "from", "to", "step", "fps", "output", "layer",
+    "label_lang", "from", "to", "step", "fps", "output", "layer", "compare",
 }
 #: Largest batch file read (bytes); more is refused without reading it all.
 MAX_BATCH_BYTES = 1_000_000
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", help="animation start date (default: campaign start)")
     p.add_argument("--to", dest="end", help="animation end date, inclusive (default: campaign end)")
     p.add_argument("--step", choices=("day", "event"), default="day", help="animation step")
+    p.add_argument("--compare", help="a second date YYYY-MM-DD: png or pdf of both dates side by side")
     p.add_argument("--fps", type=float, help=f"animation frames per second ({FPS_RANGE[0]:g}–{FPS_RANGE[1]:g})")
     p.add_argument("--output", "-o", help="output file; '{date}' is replaced by the date")
     p.add_argument("--batch", help="TOML file with [[export]] jobs (and optional [defaults])")
@@ -162,13 +163,23 @@ def run_job(atlas: Any, job: dict[str, Any], *, quiet: bool = False) -> list[Pat
     written: list[Path] = []
     for date in dates:
         out = _output(job, date, len(dates) > 1)
-        res = export_map(
-            atlas, _state(job, date), fmt,
-            bounds=job.get("bounds"), layers=_split(job.get("layers")), title=job.get("title"),
-            size=job.get("size"), dpi=job.get("dpi"), paper=job.get("paper"),
-            orientation=str(job.get("orientation") or "landscape"), label_lang=job.get("label_lang"),
-            start=job.get("from"), end=job.get("to"), step=str(job.get("step") or "day"), fps=job.get("fps"),
-        )
+        if job.get("compare"):  # two dates side by side in one file
+            from layers.export.compare import compare_export
+
+            res = compare_export(
+                atlas, _state(job, date), fmt, compare=parse_day(job["compare"], "--compare"),
+                bounds=job.get("bounds"), layers=_split(job.get("layers")), size=job.get("size"), dpi=job.get("dpi"),
+                paper=job.get("paper"), orientation=str(job.get("orientation") or "landscape"),
+                label_lang=job.get("label_lang"),
+            )
+        else:
+            res = export_map(
+                atlas, _state(job, date), fmt,
+                bounds=job.get("bounds"), layers=_split(job.get("layers")), title=job.get("title"),
+                size=job.get("size"), dpi=job.get("dpi"), paper=job.get("paper"),
+                orientation=str(job.get("orientation") or "landscape"), label_lang=job.get("label_lang"),
+                start=job.get("from"), end=job.get("to"), step=str(job.get("step") or "day"), fps=job.get("fps"),
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(res.data)
         written.append(out)
@@ -251,15 +262,16 @@ def main(argv: list[str] | None = None) -> int:
                 "bounds": args.bounds, "view": args.view, "dpi": args.dpi, "size": args.size, "paper": args.paper,
                 "orientation": args.orientation, "title": args.title, "label_lang": args.label_lang,
                 "from": args.start, "to": args.end, "step": args.step, "fps": args.fps, "output": args.output,
+                "compare": args.compare,
             }.items() if v is not None}
             job = check_job(job, "command line")
             if not job.get("format"):
                 raise ExportError("no format: give --format (" + ", ".join(FORMATS) + ")")
             if not job.get("output"):
                 raise ExportError("no output file: give -o/--output")
-            for key in ("date", "from", "to"):
+            for key in ("date", "from", "to", "compare"):
                 for d in _split(job.get(key)) or []:
-                    parse_day(d, {"date": "date", "from": "--from", "to": "--to"}[key])
+                    parse_day(d, {"date": "date", "from": "--from", "to": "--to", "compare": "--compare"}[key])
             jobs = [job]
         for job in jobs:
             for key in ("date", "from", "to"):

@@ -319,6 +319,8 @@ class ExportJob(BaseModel):
     label_lang: _Text | None = None
     start: _DateText | None = Field(default=None, alias="from")
     end: _DateText | None = Field(default=None, alias="to")
+    #: a second date: png/pdf with the two dates side by side (layers/export/compare.py)
+    compare: _DateText | None = None
     step: Literal["day", "event"] = "day"
     fps: Annotated[float, Field(ge=FPS_RANGE[0], le=FPS_RANGE[1], allow_inf_nan=False)] | None = None
     output: _Text | None = None
@@ -334,7 +336,7 @@ class ExportJob(BaseModel):
             return [_date_text(x) for x in v]
         return v
 
-    @field_validator("start", "end", mode="before")
+    @field_validator("start", "end", "compare", mode="before")
     @classmethod
     def _one_date(cls, v: Any) -> Any:
         return _date_text(v)
