@@ -99,6 +99,24 @@ def test_campaign_bar_spans_the_campaign_with_phase_ticks(page: Any, tour_app: t
         "Previous phase", "Next phase"]
 
 
+def test_choosing_the_campaign_in_the_sidebar_rescales_the_bar(page: Any, tour_app: tuple[str, DataSet]) -> None:
+    url, _ds = tour_app
+    mp = open_app(page, url, "?date=1939-07-03", timeout_s=60)
+    mp.frame.evaluate("() => { window.__marker = 'same frame'; }")
+    b = bar(mp)
+    assert (b["min"], b["max"]) == (to_day(ATLAS_START), to_day(ATLAS_END)) and not b["phasebar"]
+    idle(page)
+    page.get_by_role("combobox", name="Campaign preset").click()
+    page.get_by_role("option", name="Sample campaign 1939").click()
+    mp.frame.wait_for_function("(d) => +document.querySelector('input.fef-range').min === d",
+                               arg=to_day("1939-05-11"), timeout=15000)
+    b = bar(mp)
+    assert b["max"] == to_day("1939-09-16") and b["phasebar"] and len(b["ticks"]) == 3
+    mp.wait_day(to_day("1939-08-20"))  # the campaign's default date
+    assert bar(mp)["title"] == "Phase 3 of 3: Third phase"
+    assert mp.frame.evaluate("() => window.__marker") == "same frame"
+
+
 def test_next_and_previous_phase_by_keyboard(page: Any, tour_app: tuple[str, DataSet]) -> None:
     url, ds = tour_app
     mp = open_app(page, url, f"?campaign={CAMPAIGN}&date=1939-07-03", timeout_s=60)
