@@ -112,6 +112,12 @@ if "view" not in ss:
         {k: st.query_params.get_all(k) for k in st.query_params}, known_layers=list(atlas.layers),
         known_campaigns=list(atlas.campaigns), default=default, known_tours=tour_lengths(get_tours()[0]),
     )
+    _camp = atlas.campaigns.get(state.campaign)
+    if _camp is not None and not state.tour:  # ?campaign=… alone opens the preset, as the sidebar does
+        state = state.model_copy(update={
+            **({} if "date" in st.query_params else {"date": dt.date.fromisoformat(_camp.default_date)}),
+            **({} if "layers" in st.query_params else {"layers": tuple(l for l in atlas.layers if l in _camp.layers)}),
+        })
     if state.tour:  # a step's link: the step's date, layers and view unless the link names them
         state = step_state(state, get_tours()[0][state.tour], state.step or 1, atlas,
                            keep={k for k in ("date", "layers", "view") if k in st.query_params})
@@ -416,12 +422,18 @@ EXPORT_FORMATS = {
     "geojson": "Data at this date — GeoJSON", "gpkg": "Data at this date — GeoPackage",
     "gif": "Animation — GIF", "mp4": "Animation — MP4",
 }
+_camp_now = atlas.campaigns.get(view.campaign)
+if _camp_now is not None and _camp_now.phases:  # a title page, one print map per phase, the sources
+    EXPORT_FORMATS["atlas"] = f"Campaign atlas — {_camp_now.title}, {len(_camp_now.phases)} phase maps — PDF"
 if view.compare:  # the two dates of the split map, as two print maps in one image
     EXPORT_FORMATS["compare"] = f"Two dates side by side ({view.date} | {view.compare}) — PNG"
 with st.expander("Export this map", expanded=False):
     c1, c2, c3 = st.columns([2, 1, 1])
     fmt = c1.selectbox("Format", list(EXPORT_FORMATS), format_func=EXPORT_FORMATS.get, key="export_fmt")
     opts: dict = {"layers": visible}
+    if fmt == "atlas":
+        opts |= {"paper": c2.selectbox("Page", ["A4", "A3"], key="export_atlas_paper"),
+                 "orientation": c3.selectbox("Orientation", ["landscape", "portrait"], key="export_atlas_orient")}
     if fmt in ("png", "pdf", "svg"):
         paper = c2.selectbox("Page", ["screen 1600×1000", "A4", "A3"], key="export_paper")
         orient = c3.selectbox("Orientation", ["landscape", "portrait"], key="export_orient")
@@ -429,7 +441,7 @@ with st.expander("Export this map", expanded=False):
             opts |= {"size": (1600, 1000) if orient == "landscape" else (1000, 1600)}
         else:
             opts |= {"paper": paper, "orientation": orient, "dpi": 200 if fmt == "png" else None}
-    if fmt in ("png", "pdf", "svg", "gif", "mp4"):
+    if fmt in ("png", "pdf", "svg", "gif", "mp4", "atlas"):
         lang = c1.selectbox("Second label line", [None, "ru", "ja", "zh", "mn", "ko"], key="export_lang",
                             format_func=lambda x: "none" if x is None else x)
         opts["label_lang"] = lang

@@ -139,3 +139,23 @@ def test_closed_panels_send_nothing():
     at.session_state["exp_corrections"] = True
     at.run()
     assert any("the seed says" in df.value.columns for df in at.dataframe)
+
+
+def test_campaign_atlas_is_offered_and_prepared_for_a_campaign_with_phases(atlas):
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params["campaign"] = "lake_khasan"
+    at.run()
+    assert any(o.startswith("Campaign atlas — Lake Khasan") for o in at.selectbox(key="export_fmt").options)
+    at.selectbox(key="export_fmt").set_value("atlas").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    res = at.session_state["export_result"][1]
+    assert res.filename.endswith(".pdf") and res.data.startswith(b"%PDF")
+    phases = len(atlas.campaigns["lake_khasan"].phases)
+    assert res.data.count(b"/Type /Page\n") + res.data.count(b"/Type /Page ") + res.data.count(b"/Type/Page") \
+        >= 1 + phases
+
+
+def test_no_atlas_for_the_overview():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not any(o.startswith("Campaign atlas") for o in at.selectbox(key="export_fmt").options)
