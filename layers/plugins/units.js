@@ -110,6 +110,61 @@
     });
   }
 
+  /* ---- arrowheads sized on screen ----
+   * The bundle gives each movement a head in degrees (a sixth of the arrow, as on the print
+   * maps); on screen that grows without end when zooming in. After every zoom each head is
+   * redrawn as a triangle of a fixed size in pixels (from the line's weight, at most 45 % of
+   * the arrow's length on screen), along the last segment of its line. */
+  function headPairs(layer) {
+    var lines = [], heads = [];
+    (function walk(l) {
+      if (l instanceof L.Polygon) { heads.push(l); }
+      else if (l instanceof L.Polyline) { lines.push(l); }
+      else if (l.eachLayer) { l.eachLayer(walk); }
+    })(layer);
+    var out = [];
+    for (var i = 0; i < Math.min(lines.length, heads.length); i++) { out.push([lines[i], heads[i]]); }
+    return out;
+  }
+  function fitHeads() {
+    var z = map.getZoom(), n = 0;
+    Object.keys(api.states).forEach(function (id) {
+      var st = api.states[id];
+      if (!st.loaded || !st.bundle) { return; }
+      var bf = st.bundle.features || [];
+      st.feats.forEach(function (f, i) {
+        if (!bf[i] || bf[i].k !== "movement" || f.headZoom === z) { return; }
+        f.headZoom = z;
+        f.heads = f.heads || headPairs(f.layer);
+        f.heads.forEach(function (pair) {
+          var pts = pair[0].getLatLngs();
+          if (pts.length && Array.isArray(pts[0])) { pts = pts[pts.length - 1]; }
+          if (pts.length < 2) { return; }
+          var p1 = map.project(pts[pts.length - 1], z), p0 = null, len = 0;
+          for (var k = pts.length - 2; k >= 0; k--) {
+            var q = map.project(pts[k], z);
+            if (!p0 && q.distanceTo(p1) > 0.5) { p0 = q; }
+            if (k < pts.length - 1) { len += q.distanceTo(map.project(pts[k + 1], z)); }
+          }
+          if (!p0) { return; }
+          var w = +pair[0].options.weight || 3;
+          var size = Math.min(Math.max(3 * w + 6, 11), 24, 0.45 * len);
+          var d = p1.subtract(p0), dl = Math.sqrt(d.x * d.x + d.y * d.y);
+          var ux = d.x / dl, uy = d.y / dl;
+          var bx = p1.x - ux * size, by = p1.y - uy * size, half = size * 0.5;
+          pair[1].setLatLngs([
+            map.unproject(p1, z),
+            map.unproject(L.point(bx - uy * half, by + ux * half), z),
+            map.unproject(L.point(bx + uy * half, by - ux * half), z)
+          ]);
+          n++;
+        });
+        f.bb = null;  // its bounds changed
+      });
+    });
+    FEF.arrowheads = (FEF.arrowheads || 0) + n;
+  }
+
   /* ---- legend of what is drawn here and now ---- */
   var legendTouched = false;
   function featureBounds(f) {
@@ -370,12 +425,13 @@
     pending = true;
     requestAnimationFrame(function () {
       pending = false;
+      fitHeads();  // heads of layers loaded since the last zoom
       if (legendBox) { renderLegend(legendBox); }
       declutter();
       document.dispatchEvent(new CustomEvent("fef:decluttered", { detail: FEF.labels }));
     });
   }
-  map.on("zoomend", function () { resizeUnits(); refresh(); });
+  map.on("zoomend", function () { resizeUnits(); fitHeads(); refresh(); });
   map.on("moveend resize", refresh);
   document.addEventListener("fef:rendered", refresh);
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(refresh); }

@@ -265,3 +265,46 @@ def test_labels_do_not_overlap_at_the_campaign_view(
         page.wait_for_timeout(400)
         wait_settled(mp)
         assert overlapping(mp.frame.evaluate(JS_LABELS)) == [], f"after {sel}"
+
+
+JS_HEADS = """() => {
+  const m = Object.values(window).find(v => v instanceof L.Map), out = [];
+  for (const st of Object.values(window.__fef.api.states)) {
+    if (!st.loaded || !st.bundle || !m.hasLayer(st.group)) { continue; }
+    st.feats.forEach((f, i) => {
+      const b = st.bundle.features[i];
+      if (!f.on || !b || b.k !== 'movement') { return; }
+      (function walk(l) {
+        if (l instanceof L.Polygon) {
+          const p = l.getLatLngs()[0].map(ll => m.latLngToContainerPoint(ll));
+          let side = 0;
+          for (let a = 0; a < p.length; a++) { side = Math.max(side, p[a].distanceTo(p[(a + 1) % p.length])); }
+          out.push({id: b.i, side});
+        } else if (l.eachLayer && !(l instanceof L.Polyline)) { l.eachLayer(walk); }
+      })(f.layer);
+    });
+  }
+  return out;
+}"""
+
+
+def test_arrowheads_keep_their_size_on_screen(page: Any, units_app: tuple[str, DataSet]) -> None:
+    url, ds = units_app
+    day = to_day("1939-08-21")
+    layers = [lid for lid in ds.drawable_layers() if "khalkhin" in lid] + [FIXTURE_LAYER]
+    mp = open_app(page, url, app_query(day, layers, campaign="khalkhin_gol"))
+    mp.wait_day(day)
+    mp.wait_drawn(ds.expected_ids(day, layers))
+    wait_settled(mp)
+    sizes = {}
+    for step in ("start", "a.leaflet-control-zoom-in", "a.leaflet-control-zoom-in", "a.leaflet-control-zoom-in"):
+        if step != "start":
+            mp.frame.locator(step).click()
+            page.wait_for_timeout(400)
+            wait_settled(mp)
+        heads = mp.frame.evaluate(JS_HEADS)
+        assert heads, "no arrowheads drawn on 21 Aug 1939"
+        biggest = max(h["side"] for h in heads)
+        assert biggest <= 30, f"an arrowhead grew to {biggest:.0f} px at zoom {mp.view()['zoom']}"
+        sizes[mp.view()["zoom"]] = biggest
+    assert max(sizes.values()) >= 10, f"arrowheads too small to see: {sizes}"
