@@ -225,7 +225,7 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
         atlas, state, inline=False, data_urls=urls, basemap_url="basemap.json", detail_urls=detail_urls,
         streamlit=True, asset_base="../.." + STATIC_URL + "/vendor",
     )
-    page = m.get_root().render()
+    page = _with_preloads(m.get_root().render(), ["basemap.json"])
     # folium names elements with random hex ids; leave them out of the content hash
     digest = content_hash(re.sub(r"_[0-9a-f]{32}", "", page), *[texts[k] for k in sorted(texts)])
     out = Path(root) / digest
@@ -237,6 +237,18 @@ def write_component_dir(atlas: Atlas, root: Path) -> Path:
         (out / "index.html").write_text(page, encoding="utf-8")
         _prune(Path(root), keep=out)
     return out
+
+
+def _with_preloads(page: str, urls: list[str]) -> str:
+    """Start fetching the first view's files while the page's scripts still load.
+
+    The plugin fetches the basemap only once Leaflet and the plugin have loaded; a
+    ``preload`` at the top of ``<head>`` starts it with the page. ``crossorigin`` matches the
+    plugin's ``fetch()`` (CORS mode, same-origin credentials), so the browser reuses the
+    preloaded response instead of fetching twice. ``urls`` are our own relative paths.
+    """
+    links = "".join(f'<link rel="preload" href="{html_text(u)}" as="fetch" crossorigin="anonymous">' for u in urls)
+    return page.replace("<head>", "<head>" + links, 1)
 
 
 def _prune(root: Path, keep: Path, max_age_s: float = 7 * 86400) -> None:
