@@ -15,8 +15,6 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from layers import load_atlas
-from layers.catalog import REPO_ROOT
 from layers.dates import to_day
 from layers.explorer import BASEMAP_IDS, share_link
 from layers.export import ExportError, ExportUnavailable, export_map
@@ -32,6 +30,7 @@ from layers.panels import (
 )
 from layers.safetext import markdown_text
 from layers.search import SearchHit, SearchIndex, fold
+from layers.startup import BUILD_DIR, component_folder, derived, shared_atlas
 from layers.timeline import SELECTION, timeline_chart, timeline_frame
 from layers.tours import (
     OVERVIEW,
@@ -45,9 +44,8 @@ from layers.tours import (
 )
 from layers.userlayers import MAX_BYTES, UserLayerError, read_user_layer, with_user_layers, write_user_bundle
 from layers.viewstate import ATLAS_END, ATLAS_START, ViewState
-from layers.webmap import COMPONENT_HEIGHT, write_component_dir
+from layers.webmap import COMPONENT_HEIGHT
 
-BUILD_DIR = Path(REPO_ROOT) / ".cache" / "component"
 GROUPS = {"frontier": "Frontiers", "campaign": "Campaigns", "context": "Context", "reference": "Reference"}
 
 def md_escape(text: str) -> str:
@@ -60,32 +58,32 @@ st.set_page_config(page_title="Far East Frontiers 1918–1945", layout="wide")
 
 @st.cache_resource
 def get_atlas():
-    """Load and validate the atlas once per server process."""
-    return load_atlas()
+    """Load and validate the atlas once per server process (already done at start under serve.py)."""
+    return shared_atlas()
 
 
 @st.cache_resource
 def get_search_index() -> SearchIndex:
     """Name index of every feature, built once per server process."""
-    return SearchIndex(get_atlas())
+    return derived("search", SearchIndex)
 
 
 @st.cache_resource
 def get_timeline_frame():
     """The chronology as a timeline table, built once per server process."""
-    return timeline_frame(get_atlas())
+    return derived("timeline", timeline_frame)
 
 
 @st.cache_resource
 def get_tours():
     """Narrative tours (geodata/tours/), checked against the atlas, once per server process."""
-    return checked_tours(get_atlas())
+    return derived("tours", checked_tours)
 
 
 @st.cache_resource
 def get_component_folder() -> Path:
-    """Write the map page and bundles once per dataset."""
-    return write_component_dir(get_atlas(), BUILD_DIR)
+    """Write the map page and bundles once per dataset (already done at start under serve.py)."""
+    return component_folder(BUILD_DIR)
 
 
 @st.cache_resource
@@ -267,65 +265,6 @@ def _on_remove_uploads() -> None:
     ss.upload_nonce = ss.get("upload_nonce", 0) + 1
 
 
-# ---- sidebar ----
-with st.sidebar:
-    st.header("Campaign")
-    names = list(atlas.campaigns)
-    st.selectbox(
-        "Campaign preset", names,
-        format_func=lambda c: atlas.campaigns[c].title, key="campaign_pick", on_change=_on_campaign,
-    )
-    st.header("Layers")
-    for group, label in GROUPS.items():
-        ids = [lid for lid, layer in atlas.layers.items() if layer.spec.group == group]
-        if not ids:
-            continue
-        st.caption(label)
-        for lid in ids:
-            st.checkbox(md_escape(atlas.layers[lid].spec.title), key=f"show_{lid}",
-                        help=md_escape(atlas.layers[lid].spec.description))
-    st.header("Find")
-    query = st.text_input("Place, unit or event, in any spelling", key="find_q", max_chars=100,
-                          placeholder="e.g. Changkufeng, Hsinking, Номонхан")
-    if query.strip():
-        hits = get_search_index().search(query, day=view.date, limit=8)
-        for i, hit in enumerate(hits):
-            alias = f" ({hit.matched})" if fold(hit.matched) not in fold(hit.name) else ""
-            st.button(md_escape(f"{hit.name}{alias} · {hit.layer_title} · {hit.dates}"), key=f"find_hit_{i}",
-                      on_click=_on_found, args=(hit,), width="stretch")
-        if not hits:
-            st.caption("Nothing of that name; try another spelling.")
-    st.header("Go to")
-    ss.goto_date = view.date
-    st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
-                  on_change=_on_goto, format="YYYY-MM-DD")
-    # ---- a second date beside the first (the map's compare.js; URL parameter compare=) ----
-    st.header("Compare")
-    if "compare_on" not in ss:
-        ss.compare_on = view.compare is not None
-        ss.compare_date = view.compare or max(ATLAS_START, view.date - dt.timedelta(days=365))
-    st.toggle("Compare with a second date", key="compare_on", on_change=_on_compare,
-              help="Split the map: the map date on the left, a second date on the right; pan and zoom stay in step.")
-    if ss.compare_on:
-        st.date_input("Second date (right of the divider)", min_value=ATLAS_START, max_value=ATLAS_END,
-                      key="compare_date", on_change=_on_compare, format="YYYY-MM-DD")
-    # ---- your own layer (upload; logic in layers/userlayers.py) ----
-    st.header("Your layer")
-    st.file_uploader(
-        "Add a GeoJSON or GeoPackage file", type=["geojson", "json", "gpkg"], key=f"upload_{ss.get('upload_nonce', 0)}",
-        on_change=_on_upload, help="Up to 20 MB and 20,000 features; undated features show at every date. "
-        "See docs/user-layers.md.",
-    )
-    if ss.get("upload_error") is not None:
-        st.error(md_escape("Not added: " + ss.upload_error.one_line()), icon="🚫")
-        if len(ss.upload_error.errors) > 1:
-            with st.expander("All problems in the file"):
-                st.text("\n".join(str(e) for e in ss.upload_error.errors))
-    for note in ss.get("upload_notes", []):
-        st.caption(md_escape(note))
-    if ss.get("user_layers"):
-        st.button("Remove your layers", key="upload_remove", on_click=_on_remove_uploads)
-
 visible = tuple(lid for lid in atlas.layers if ss.get(f"show_{lid}"))
 if visible != view.layers:
     view = ss.view = view.model_copy(update={"layers": visible})
@@ -411,9 +350,11 @@ if st.toggle("Timeline of events", value=True, key="show_timeline"):
     )
     st.caption("Click an event to move the map to it; scroll to zoom, drag to pan, double-click to clear.")
 st.query_params.from_dict(view.to_query())
-with st.expander("Link to this view", key="exp_link"):
-    # st.code has a copy button; the map's own link button copies the same link
-    st.code(share_link(st.context.url, view.to_query()), language=None, wrap_lines=True)
+exp = st.expander("Link to this view", key="exp_link", on_change="rerun")
+with exp:
+    # lazy like the panels below: st.code's highlighter costs ≈ 0.3–0.5 s of the first map's main thread
+    if exp.open:  # st.code has a copy button; the map's own link button copies the same link
+        st.code(share_link(st.context.url, view.to_query()), language=None, wrap_lines=True)
 
 # ---- exports (layers.export) ----
 EXPORT_FORMATS = {
@@ -561,3 +502,64 @@ with exp:
             "Base map: Natural Earth (public domain) and GSHHG rivers (LGPL-3.0), built by "
             "scripts/build_basemap.py. Layer data licences are listed in geodata/README.md."
         )
+
+# ---- sidebar, sent last: the browser loads each element type's code on first use, six requests at a time
+# shared with the map frame's scripts and bundles; sent before the map, the sidebar's date picker, uploader
+# etc. were fetched ahead of the map component's code. The map reads only session state, set above. ----
+with st.sidebar:
+    st.header("Campaign")
+    names = list(atlas.campaigns)
+    st.selectbox(
+        "Campaign preset", names,
+        format_func=lambda c: atlas.campaigns[c].title, key="campaign_pick", on_change=_on_campaign,
+    )
+    st.header("Layers")
+    for group, label in GROUPS.items():
+        ids = [lid for lid, layer in atlas.layers.items() if layer.spec.group == group]
+        if not ids:
+            continue
+        st.caption(label)
+        for lid in ids:
+            st.checkbox(md_escape(atlas.layers[lid].spec.title), key=f"show_{lid}",
+                        help=md_escape(atlas.layers[lid].spec.description))
+    st.header("Find")
+    query = st.text_input("Place, unit or event, in any spelling", key="find_q", max_chars=100,
+                          placeholder="e.g. Changkufeng, Hsinking, Номонхан")
+    if query.strip():
+        hits = get_search_index().search(query, day=view.date, limit=8)
+        for i, hit in enumerate(hits):
+            alias = f" ({hit.matched})" if fold(hit.matched) not in fold(hit.name) else ""
+            st.button(md_escape(f"{hit.name}{alias} · {hit.layer_title} · {hit.dates}"), key=f"find_hit_{i}",
+                      on_click=_on_found, args=(hit,), width="stretch")
+        if not hits:
+            st.caption("Nothing of that name; try another spelling.")
+    st.header("Go to")
+    ss.goto_date = view.date
+    st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
+                  on_change=_on_goto, format="YYYY-MM-DD")
+    # ---- a second date beside the first (the map's compare.js; URL parameter compare=) ----
+    st.header("Compare")
+    if "compare_on" not in ss:
+        ss.compare_on = view.compare is not None
+        ss.compare_date = view.compare or max(ATLAS_START, view.date - dt.timedelta(days=365))
+    st.toggle("Compare with a second date", key="compare_on", on_change=_on_compare,
+              help="Split the map: the map date on the left, a second date on the right; pan and zoom stay in step.")
+    if ss.compare_on:
+        st.date_input("Second date (right of the divider)", min_value=ATLAS_START, max_value=ATLAS_END,
+                      key="compare_date", on_change=_on_compare, format="YYYY-MM-DD")
+    # ---- your own layer (upload; logic in layers/userlayers.py) ----
+    st.header("Your layer")
+    st.file_uploader(
+        "Add a GeoJSON or GeoPackage file", type=["geojson", "json", "gpkg"], key=f"upload_{ss.get('upload_nonce', 0)}",
+        on_change=_on_upload, help="Up to 20 MB and 20,000 features; undated features show at every date. "
+        "See docs/user-layers.md.",
+    )
+    if ss.get("upload_error") is not None:
+        st.error(md_escape("Not added: " + ss.upload_error.one_line()), icon="🚫")
+        if len(ss.upload_error.errors) > 1:
+            with st.expander("All problems in the file"):
+                st.text("\n".join(str(e) for e in ss.upload_error.errors))
+    for note in ss.get("upload_notes", []):
+        st.caption(md_escape(note))
+    if ss.get("user_layers"):
+        st.button("Remove your layers", key="upload_remove", on_click=_on_remove_uploads)
