@@ -149,16 +149,18 @@ def test_slider_moves_change_the_drawn_features(
     assert mp.drawn_ids() == dataset.expected_ids(END_DAY, layers_on)
 
     mp.press("PageDown")
+    # the key is handled asynchronously: wait for the bar to leave the end before reading it
+    mp.frame.wait_for_function(f"() => window.__fef && window.__fef.day !== {END_DAY}", timeout=10_000)
     day = mp.state()["day"]
     assert START_DAY < day < END_DAY
     mp.wait_day(day)
-    assert mp.drawn_ids() == dataset.expected_ids(day, layers_on)
+    mp.wait_drawn(dataset.expected_ids(day, layers_on))
 
     target = other_day(dataset, layers_on, day)
     mp.drag_to(target)
     mp.wait_day(target)
-    assert mp.drawn_ids() == dataset.expected_ids(target, layers_on)
-    assert mp.state()["iso"] == day_to_iso(target)
+    mp.wait_drawn(dataset.expected_ids(target, layers_on))
+    assert mp.state()["iso"] == day_to_iso(target), "the map left the dragged date by itself"
 
 
 def test_unticking_a_layer_hides_its_features(
