@@ -350,11 +350,11 @@ if st.toggle("Timeline of events", value=True, key="show_timeline"):
     )
     st.caption("Click an event to move the map to it; scroll to zoom, drag to pan, double-click to clear.")
 st.query_params.from_dict(view.to_query())
-exp = st.expander("Link to this view", key="exp_link", on_change="rerun")
-with exp:
-    # lazy like the panels below: st.code's highlighter costs ≈ 0.3–0.5 s of the first map's main thread
-    if exp.open:  # st.code has a copy button; the map's own link button copies the same link
-        st.code(share_link(st.context.url, view.to_query()), language=None, wrap_lines=True)
+with st.expander("Link to this view", key="exp_link"):
+    # st.code has a copy button; the map's own link button copies the same link. Not lazy (on_change
+    # ="rerun" like the panels below): a stateful expander right under the timeline made the timeline's
+    # click selection get lost (tests/browser/test_explorer.py), at the price of ≈ 0.3 s of main thread.
+    st.code(share_link(st.context.url, view.to_query()), language=None, wrap_lines=True)
 
 # ---- exports (layers.export) ----
 EXPORT_FORMATS = {

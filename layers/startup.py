@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from layers.catalog import REPO_ROOT
+from layers.catalog import REPO_ROOT, default_data_dir, default_sources_dir
 from layers.loading import Atlas, load_atlas
 
 __all__ = ["BUILD_DIR", "FIRST_RUN_MODULES", "component_folder", "derived", "shared_atlas", "warm"]
@@ -37,17 +37,24 @@ FIRST_RUN_MODULES = (
 )
 
 _LOCK = threading.RLock()
-_ATLAS: list[Atlas] = []
-_FOLDERS: dict[Path, Path] = {}
-_DERIVED: dict[str, Any] = {}
+# keyed by the data folders, so a process that switches FEF_DATA_DIR (the tests do) never
+# gets another dataset's atlas, map folder or search index
+_ATLAS: dict[tuple[Path, Path], Atlas] = {}
+_FOLDERS: dict[tuple[Path, tuple[Path, Path]], Path] = {}
+_DERIVED: dict[tuple[str, tuple[Path, Path]], Any] = {}
+
+
+def _dataset() -> tuple[Path, Path]:
+    return default_data_dir().resolve(), default_sources_dir().resolve()
 
 
 def shared_atlas() -> Atlas:
     """The atlas of this process (``FEF_DATA_DIR`` / ``FEF_SOURCES_DIR`` or the defaults), loaded once."""
+    key = _dataset()
     with _LOCK:
-        if not _ATLAS:
-            _ATLAS.append(load_atlas())
-        return _ATLAS[0]
+        if key not in _ATLAS:
+            _ATLAS[key] = load_atlas(*key)
+        return _ATLAS[key]
 
 
 def component_folder(root: Path) -> Path:
@@ -57,19 +64,21 @@ def component_folder(root: Path) -> Path:
     """
     from layers.webmap import write_component_dir
 
-    key = Path(root).resolve()
+    where = Path(root).resolve()
+    key = (where, _dataset())
     with _LOCK:
         if key not in _FOLDERS:
-            _FOLDERS[key] = write_component_dir(shared_atlas(), key)
+            _FOLDERS[key] = write_component_dir(shared_atlas(), where)
         return _FOLDERS[key]
 
 
 def derived(name: str, build: Callable[[Atlas], T]) -> T:
     """``build(shared_atlas())``, computed once per process under ``name``."""
+    key = (name, _dataset())
     with _LOCK:
-        if name not in _DERIVED:
-            _DERIVED[name] = build(shared_atlas())
-        return _DERIVED[name]  # type: ignore[no-any-return]
+        if key not in _DERIVED:
+            _DERIVED[key] = build(shared_atlas())
+        return _DERIVED[key]  # type: ignore[no-any-return]
 
 
 def _first_run_tables() -> dict[str, Callable[[Atlas], Any]]:
