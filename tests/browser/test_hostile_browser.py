@@ -109,19 +109,25 @@ URL_VALUES = [s for s in SHORT if "\x00" not in s][:40]
 CHUNKS = [URL_VALUES[i:i + 8] for i in range(0, len(URL_VALUES), 8)]
 
 
-@pytest.mark.parametrize("param", ["date", "campaign", "layers", "basemap", "view"])
-def test_hostile_url_values_are_text(page: Any, app_url: str, param: str) -> None:
+PARAMS = ["date", "campaign", "layers", "basemap", "view", "compare", "tour", "step"]
+
+
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)))
+def test_hostile_url_values_are_text(page: Any, app_url: str, chunk: int) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for i, chunk in enumerate(CHUNKS):
-        # the chunk's values for the parameter (a repeated parameter is reported), the next
-        # chunk's as unknown parameter names; the chunk rotates so each value is once the first
-        first = chunk[i % len(chunk):] + chunk[:i % len(chunk)]
-        query = "?" + "&".join(f"{param}={quote(s, safe='')}" for s in first)
-        query += "&" + "&".join(f"{quote(s[:20], safe='')}=1" for s in CHUNKS[(i + 1) % len(CHUNKS)])
-        page.goto(app_url + "/" + query, wait_until="domcontentloaded")
-        mp = MapPage(page)
-        mp.wait_ready(60)
-        expect(page.locator('[data-testid="stAlert"]').first).to_be_visible()
-        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-        _assert_clean(page, mp, dialogs)
+    values = CHUNKS[chunk]
+    # every parameter gets the chunk's values (a repeated parameter is reported), each parameter
+    # starting at another value so every value is once the one used; the next chunk's values
+    # are also sent as unknown parameter names
+    parts = []
+    for j, param in enumerate(PARAMS):
+        rotated = values[j % len(values):] + values[:j % len(values)]
+        parts += [f"{param}={quote(s, safe='')}" for s in rotated]
+    parts += [f"{quote(s[:20], safe='')}=1" for s in CHUNKS[(chunk + 1) % len(CHUNKS)]]
+    page.goto(app_url + "/?" + "&".join(parts), wait_until="domcontentloaded")
+    mp = MapPage(page)
+    mp.wait_ready(60)
+    expect(page.locator('[data-testid="stAlert"]').first).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    _assert_clean(page, mp, dialogs)
