@@ -122,14 +122,23 @@ async def panel_follows(page: Any, frame: Any, timeout_s: float) -> tuple[bool, 
 
 
 async def export_geojson(page: Any, timeout_s: float) -> float:
-    """Open the export panel, prepare a GeoJSON file, wait for its download button (seconds)."""
-    exp = page.locator("[data-testid='stExpander']", has_text="Export this map")
-    summary = exp.locator("summary")
+    """Open the export panel, prepare a GeoJSON file, wait for its download button (seconds).
+
+    As a person would with the keyboard (the option list is virtualised, and a rerun started
+    by the map's report can re-render it under the pointer): type the format's name, Enter.
+    """
+    label = "Data at this date — GeoJSON"
     if not await page.locator("button", has_text="Prepare file").count():
-        await summary.click()
-    box = exp.locator("[data-testid='stSelectbox']").first
-    await box.click()
-    await page.locator("[role='option']", has_text="Data at this date — GeoJSON").click()
+        await page.get_by_text("Export this map", exact=True).click()
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Format")
+    for _ in range(5):
+        await box.click()
+        await page.keyboard.type(label)
+        await page.keyboard.press("Enter")
+        await asyncio.sleep(0.3)
+        if await box.locator("input").input_value() == label:
+            break
+        await page.keyboard.press("Escape")
     t0 = time.monotonic()
     await page.locator("button", has_text="Prepare file").click()
     await page.locator("[data-testid='stDownloadButton'] button").wait_for(timeout=timeout_s * 1000)
