@@ -1,4 +1,4 @@
-"""Write docs/audit.md, the readable form of the source audit in sources/audit.csv.
+"""Write docs/audit.md, the readable form of the source audit in sources/audit*.csv.
 
 The CSV is the record (one row per audited field); this script renders it as Markdown tables
 grouped by layer, with the counts, and keeps the hand-written parts (method, open errors,
@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-AUDIT = ROOT / "sources" / "audit.csv"
+AUDIT_FILES = sorted((ROOT / "sources").glob("audit*.csv"))  # audit.csv, audit_<scope>.csv
 INTRO = ROOT / "docs" / "audit_intro.md"
 OUT = ROOT / "docs" / "audit.md"
 RESULTS = ("fixed", "disagrees", "agrees", "single source")
@@ -45,7 +45,7 @@ def render(rows: list[dict[str, str]], layers: dict[str, str], intro: str) -> st
     Parameters
     ----------
     rows : list of dict
-        Rows of sources/audit.csv.
+        Rows of sources/audit*.csv.
     layers : dict of str to str
         Layer id by feature id.
     intro : str
@@ -80,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if docs/audit.md is out of date")
     args = ap.parse_args(argv)
-    with open(AUDIT, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = []
+    for path in AUDIT_FILES:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows += list(csv.DictReader(fh))
     text = render(rows, layer_of_features(), INTRO.read_text(encoding="utf-8"))
     if args.check:
         if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:

@@ -141,30 +141,32 @@ def figures_by_feature(rows: Iterable[Row]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def audit_by_feature(path: Path = SOURCES / "audit.csv") -> dict[str, dict[str, list[str]]]:
-    """Collect the audited source keys per feature from ``sources/audit.csv``.
+def audit_by_feature(folder: Path = SOURCES) -> dict[str, dict[str, list[str]]]:
+    """Collect the audited source keys per feature from ``sources/audit*.csv``.
 
     Parameters
     ----------
-    path : Path, optional
-        The audit table (columns ``feature_id``, ``sources_agree``, ``sources_disagree``, ...).
+    folder : Path, optional
+        Where the audit tables are (``audit.csv`` and ``audit_<scope>.csv``, read in name order;
+        columns ``feature_id``, ``sources_agree``, ``sources_disagree``, ...).
 
     Returns
     -------
     dict of str to dict
         ``{feature_id: {"sources_agree": [...], "sources_disagree": [...]}}``, keys unique and
-        in table order; empty when the table is absent.
+        in table order; empty when there is no table.
     """
     out: dict[str, dict[str, list[str]]] = {}
-    if not path.exists():
-        return out
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            entry = out.setdefault(row["feature_id"].strip(), {"sources_agree": [], "sources_disagree": []})
-            for col in ("sources_agree", "sources_disagree"):
-                for key in split_keys(row.get(col) or ""):
-                    if key not in entry[col]:
-                        entry[col].append(key)
+    rows: list[dict[str, str]] = []
+    for path in sorted(folder.glob("audit*.csv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows += list(csv.DictReader(fh))
+    for row in rows:
+        entry = out.setdefault(row["feature_id"].strip(), {"sources_agree": [], "sources_disagree": []})
+        for col in ("sources_agree", "sources_disagree"):
+            for key in split_keys(row.get(col) or ""):
+                if key not in entry[col]:
+                    entry[col].append(key)
     return out
 
 

@@ -1,4 +1,4 @@
-"""The source audit (sources/audit.csv, docs/audit.md) against the shipped data.
+"""The source audit (sources/audit*.csv, docs/audit.md) against the shipped data.
 
 Every audited feature exists, every source key named resolves, and every row marked
 ``fixed`` is fixed in the data now: the old coordinate is no longer drawn, the old figure is
@@ -18,7 +18,7 @@ import pytest
 import shapely
 from testpaths import REPO
 
-AUDIT = REPO / "sources" / "audit.csv"
+AUDIT_FILES = sorted((REPO / "sources").glob("audit*.csv"))  # audit.csv and audit_<scope>.csv
 COLUMNS = ["feature_id", "field", "claim", "sources_agree", "sources_disagree", "result", "note"]
 RESULTS = {"agrees", "disagrees", "fixed", "single source"}
 BUILT_FROM_AUDIT = ("places", "chronology", "manchuria_1945")
@@ -28,10 +28,12 @@ _DAY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August
 
 
 def read_audit() -> list[dict[str, str]]:
-    with open(AUDIT, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        rows = list(reader)
+    rows: list[dict[str, str]] = []
+    for path in AUDIT_FILES:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            assert reader.fieldnames == COLUMNS, path.name
+            rows += list(reader)
     # an unquoted comma makes an extra field (key None) or a missing one (value None)
     assert all(None not in r and None not in r.values() for r in rows), [r["feature_id"] for r in rows
                                                                         if None in r or None in r.values()]
