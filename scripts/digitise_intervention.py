@@ -18,7 +18,12 @@ The table holds
     the outline of Sakhalin north of 50 deg N (Natural Earth 10 m land, simplified);
 ``[[rail_line]]`` and ``[[rail_regime]]``
     railway lines as station sequences with an opening date, and ownership periods that apply
-    to lists of lines; one feature is made per (regime, line) pair that overlaps in time;
+    to lists of lines; one feature is made per (regime, line) pair that overlaps in time. The
+    source audit (``sources/audit_railways.csv``) is carried as ``sources_agree`` /
+    ``sources_disagree``: a regime's lists go to all its features, a line's to all features of
+    the line, a line's ``opened_sources_agree`` / ``opened_sources_disagree`` only to the
+    feature that starts with the line's opening; ``[[feature]]`` rows carry them directly.
+    Audited keys are also cited in ``sources``;
 ``[[feature]]``
     every other feature, its properties written out and its geometry given by a recipe:
 
@@ -346,7 +351,8 @@ def feature_from_table(
     layer = row["layer"]
     geom, used = build_geometry(row["geometry"], places, table)
     props = {k: v for k, v in row.items() if k not in RECIPE_KEYS}
-    props["sources"] = _merge_sources(list(props.get("sources", [])), places, used)
+    audited = list(props.get("sources_agree", [])) + list(props.get("sources_disagree", []))
+    props["sources"] = _merge_sources(list(props.get("sources", [])) + audited, places, used)
     if props.get("end_date", "") == "":  # TOML has no null: "" or absent = still exists
         props["end_date"] = None
     return layer, {"type": "Feature", "properties": _order_properties(props), "geometry": mapping(geom)}
@@ -433,6 +439,13 @@ def railway_features(table: dict[str, Any], places: dict[str, Place]) -> list[di
             declared = list(regime["sources"]) + list(line["sources"])
             if opened_later:
                 declared += list(line.get("opened_sources", []))
+            for col in ("sources_agree", "sources_disagree"):
+                keys = list(regime.get(col, [])) + list(line.get(col, []))
+                if opened_later:
+                    keys += list(line.get(f"opened_{col}", []))
+                if keys:
+                    props[col] = list(dict.fromkeys(keys))
+                    declared += keys
             props["sources"] = _merge_sources(declared, places, used)
             out.append({"type": "Feature", "properties": _order_properties(props),
                         "geometry": mapping(geom)})
