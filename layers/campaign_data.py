@@ -150,6 +150,8 @@ class UnitPosition(_Dated):
     where: LongText
     phase: Identifier | None = None
     sources: list[Identifier] = Field(min_length=1)
+    sources_agree: list[Identifier] = Field(default_factory=list)
+    sources_disagree: list[Identifier] = Field(default_factory=list)
     note: LongText | None = None
 
 
@@ -171,6 +173,8 @@ class Unit(BaseModel):
     figures: list[Figure] = Field(default_factory=list)
     note: LongText | None = None
     label: ShortText | None = None
+    sources_agree: list[Identifier] = Field(default_factory=list)
+    sources_disagree: list[Identifier] = Field(default_factory=list)
     position: list[UnitPosition] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -215,6 +219,8 @@ class Movement(_Dated):
     certainty: Certainty
     description: LongText
     sources: list[Identifier] = Field(min_length=1)
+    sources_agree: list[Identifier] = Field(default_factory=list)
+    sources_disagree: list[Identifier] = Field(default_factory=list)
     label: ShortText | None = None
     note: LongText | None = None
 
@@ -436,18 +442,21 @@ def check_units(
             out.append(f"{file}: {what}: parent {u.parent!r} is not a unit of this file")
         if u.parent == u.id:
             out.append(f"{file}: {what}: a unit cannot be its own parent")
-        key_ok(what, list(u.sources) + [f.source for f in u.figures])
+        key_ok(what, list(u.sources) + [f.source for f in u.figures] + u.sources_agree + u.sources_disagree)
+        if u.position and (u.sources_agree or u.sources_disagree):
+            out.append(f"{file}: {what}: a drawn unit carries its audit on each position "
+                       "(sources_agree/sources_disagree there), not on the unit")
         for p in u.position:
             pwhat = f"{what} position {p.start_date}"
             register(_position_id(u, p), pwhat)
-            key_ok(pwhat, list(p.sources))
+            key_ok(pwhat, list(p.sources) + p.sources_agree + p.sources_disagree)
             phase_ok(pwhat, p.phase, p.days())
     for m in units.movement:
         what = f"movement {m.id}"
         register(m.id, what)
         if m.unit is not None and m.unit not in unit_ids:
             out.append(f"{file}: {what}: unit {m.unit!r} is not a unit of this file")
-        key_ok(what, list(m.sources))
+        key_ok(what, list(m.sources) + m.sources_agree + m.sources_disagree)
         phase_ok(what, m.phase, m.days())
     # a parent chain must end: no cycles
     parents = {u.id: u.parent for u in units.unit}
@@ -555,6 +564,16 @@ def _dates(props: dict[str, Any], rec: _Dated) -> None:
         props["end_date:edtf"] = rec.end_date_edtf
 
 
+def _audit(props: dict[str, Any], rec: UnitPosition | Unit | Movement) -> None:
+    """Carry the source audit (``sources_agree``/``sources_disagree``, see SCHEMA.md "Audit
+    properties") and cite every audited key in ``sources`` (after the record's own)."""
+    for col in ("sources_agree", "sources_disagree"):
+        keys: list[str] = getattr(rec, col)
+        if keys:
+            props[col] = list(dict.fromkeys(keys))
+            props["sources"] = list(dict.fromkeys([*props["sources"], *keys]))
+
+
 def _unit_props(u: Unit, campaign_id: str) -> dict[str, Any]:
     props: dict[str, Any] = {"name": u.name, **u.names(), "kind": "unit", "unit_id": u.id}
     props.update(echelon=u.echelon, unit_type=u.type, sidc=u.sidc, side=u.side, campaign=campaign_id)
@@ -591,6 +610,7 @@ def unit_features(units: UnitsFile, campaign: Campaign) -> list[dict[str, Any]]:
             props = {"id": u.id, **base, "start_date": campaign.start, "end_date": campaign.end,
                      "description": u.description, "sources": list(u.sources),
                      "location_precision_m": _num(UNLOCATED_PRECISION_M), "certainty": "estimated"}
+            _audit(props, u)
             if u.figures:
                 props["figures"] = _figures(u.figures)
             props["note"] = ((u.note + " ") if u.note else "") + "No citable position: listed, not drawn."
@@ -604,6 +624,7 @@ def unit_features(units: UnitsFile, campaign: Campaign) -> list[dict[str, Any]]:
             props["description"] = u.description
             props["where"] = p.where
             props["sources"] = list(dict.fromkeys([*p.sources, *u.sources]))
+            _audit(props, p)
             props["location_precision_m"] = _num(p.location_precision_m)
             props["certainty"] = p.certainty
             if u.figures:
@@ -628,6 +649,7 @@ def unit_features(units: UnitsFile, campaign: Campaign) -> list[dict[str, Any]]:
         _dates(props, m)
         props["description"] = m.description
         props["sources"] = list(m.sources)
+        _audit(props, m)
         props["location_precision_m"] = _num(m.location_precision_m)
         props["certainty"] = m.certainty
         if m.label:
