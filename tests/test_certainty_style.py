@@ -72,6 +72,6 @@ def test_popup_names_the_certainty_class(frontier_bundle):
 def test_territories_layer_has_period_true_and_proxy_features():
     b = layer_bundle(ATLAS, ATLAS.layers["territories"])
     certs = {f["i"]: f["c"] for f in b["features"]}
-    assert certs["tr_sakhalin_50n"] == "verified" and certs["tr_tuva_tpr"] == "modern_proxy"
+    assert certs["tr_sakhalin_50n"] == "verified" and certs["tr_tuva_tpr"] == "approximate"
     assert all(c == "verified" for i, c in certs.items() if "kuril" in i or i.split("_")[1] in
                {"iturup", "kunashir", "shikotan", "habomai"})

@@ -54,9 +54,11 @@ def test_kuril_groups_do_not_overlap_and_run_south_to_north_in_time():
     assert ends[0] <= ends[1] <= ends[2] <= ends[3] <= ends[5]  # occupation ran north to south
 
 
-def test_tuva_is_a_flagged_proxy_inside_the_atlas_area():
+def test_tuva_follows_the_1940_tracing_inside_the_atlas_area():
     t = TR["tr_tuva_tpr"]
-    assert t["p"]["certainty"] == "modern_proxy"
+    assert t["p"]["certainty"] == "approximate" and "kmlawson_tuva_1940" in t["p"]["sources"]
+    # the traced ring as drawn: east of 95E, it reaches 99.77E (the modern republic stops at 99.25E)
+    assert 99.6 < t["g"].bounds[2] < 99.9
     assert t["g"].bounds[0] >= 95.0 and t["p"]["start_date"] == "1921-08-14" and t["p"]["end_date"] == "1944-10-11"
     assert "NOT verified" in t["p"]["note"]
 
