@@ -125,9 +125,33 @@ def feature(props: dict[str, Any], geom: BaseGeometry) -> dict[str, Any]:
     order = ["id", "name", "name:ru", "name:ja", "name:zh", "name:mn", "name:ko", "kind", "start_date", "end_date", "start_date:edtf", "end_date:edtf",
              "side", "certainty", "location_precision_m", "style_key", "description", "note",
              "sources"]
+    props = dict(props)
+    if props.get("certainty") == "modern_proxy" and not props.get("no_period_source"):
+        raise ValueError(f"{props['id']}: a modern_proxy feature must say why no period source was used")
+    if props.get("no_period_source"):  # the popup shows the note: the reason goes there too
+        props["note"] = f"{str(props.get('note') or '').strip()} No period source. {props['no_period_source']}".strip()
     p = {k: props[k] for k in order if k in props}
     p.update({k: v for k, v in props.items() if k not in p})
     return {"type": "Feature", "properties": p, "geometry": mapping(geom)}
+
+
+#: What was searched for a period version of every modern stand-in in these layers.
+SEARCHED = ("Searched: the package registries (Natural Earth, GSHHG/WDB-II and gmt-dcw hold modern boundaries "
+            "only; no package with 1930s borders was found), Konrad Lawson's CC0 tracings of Japanese and "
+            "Manchukuo maps, and the stored pages and code for georeferenced period maps of this line.")
+WHY_RIVER = (SEARCHED + " Missing: no georeferenced period survey of the boundary channel was found, and "
+             "Lawson's tracing of the 1935 Manchukuo map takes its river frontier from Natural Earth (its vertices "
+             "on the Argun lie within 50 m of Natural Earth's), so it is no independent period line. The treaty "
+             "line is the river itself, so the modern river course stands in; which channel and which islands "
+             "were held is known only where a feature says so (Bolshoy Ussuriysky).")
+WHY_LAND = (SEARCHED + " Missing: the maps of the 1861 and 1886 boundary protocols and a list of the markers with "
+            "their positions in the 1930s were not found; the only period tracing found (Lawson, 1935 Manchukuo "
+            "map) is small-scale, about 10-20 km, and cannot place the line better than the modern boundary, "
+            "which was demarcated in the 1990s on the same treaties.")
+WHY_MONGOLIA = (SEARCHED + " Missing: the one period tracing found, Lawson's of Outer Mongolia on the 1940 "
+                "Japanese sheet, draws Japanese claims (the Khalkhin Gol, and a Gobi frontier with Mengjiang up "
+                "to 170 km north of today's) rather than the line held; no Soviet or Mongolian map of the period "
+                "was found, and the MPR's frontier with China was demarcated only in 1962-64.")
 
 
 def dumps(features: Sequence[dict[str, Any]]) -> str:
@@ -328,7 +352,7 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
     khasan_geom = LineString(list(cut(line, khasan, line.coords[-1]).coords)
                              + [pt(src, "zaozernaya"), tri_kp])
     return [
-        dict(key="land_argun", name="land section, Tarbagan-Dakh tripoint to the Argun",
+        dict(key="land_argun", name="land section, Tarbagan-Dakh tripoint to the Argun", why=WHY_LAND,
              geom=cut(line, pt(src, "tripoint_cn_mn_ru"), argun), precision=5000,
              sources=[NE, *BORDER_SOURCES, "wp_zabaykalsk", "wp2020_manzhouli"],
              text=("The land line from the Mongolian tripoint north-east across the steppe, crossed by "
@@ -336,12 +360,12 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
              note=("Modern line as proxy. The west end is the modern Tarbagan-Dakh marker; the east end, "
                    "where the line meets the Argun, is not located in the sources and is taken where "
                    f"the Natural Earth line first follows a GSHHG river ({argun[1]:.3f}N {argun[0]:.3f}E).")),
-        dict(key="argun", name="Argun section", geom=cut(line, argun, pt(src, "amur_source")),
+        dict(key="argun", name="Argun section", why=WHY_RIVER, geom=cut(line, argun, pt(src, "amur_source")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river"],
              text="The Argun river from the end of the land section downstream to its confluence with the Shilka.",
              note=("Modern river boundary as proxy; islands on the Argun were reallocated in 1991-2004. "
                    "The upstream end (Argun entry) is not located in the sources.")),
-        dict(key="amur", name="Amur section", geom=cut(line, pt(src, "amur_source"), pt(src, "ussuri_mouth")),
+        dict(key="amur", name="Amur section", why=WHY_RIVER, geom=cut(line, pt(src, "amur_source"), pt(src, "ussuri_mouth")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_amur_river", "pwencycl_amur_river",
                                       "mirror_ussuri_river", "wp_bolshoy_ussuriysky", "chinaorg_heixiazi_2008",
                                       "ruwiki_bolshoy_ussuriysky", "enwiki_yinlong_island", "gshhg_wdb2"],
@@ -356,13 +380,13 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
                    "published coordinates of both islands). That is the line the Soviets held from 1929 (the islands "
                    "are drawn as a zone in this layer). Before 1929 their status was unsettled: the Russian side read "
                    "the treaty map's red line along the Chinese bank, China claimed the main channel north of them.")),
-        dict(key="ussuri", name="Ussuri section",
+        dict(key="ussuri", name="Ussuri section", why=WHY_RIVER,
              geom=cut(line, pt(src, "ussuri_mouth"), pt(src, "sungacha_mouth_proxy")),
              precision=3000, sources=[NE, *BORDER_SOURCES, "mirror_ussuri_river", "wp_dalnerechensk"],
              text="The Ussuri upstream (south) from Khabarovsk past Iman (Dalnerechensk) to the Sungacha mouth.",
              note=("Modern river boundary as proxy. The Sungacha mouth is not located in the sources; the "
                    "split is the GSHHG junction where the upper Ussuri leaves the boundary channel.")),
-        dict(key="sungacha_khanka", name="Sungacha and Lake Khanka section",
+        dict(key="sungacha_khanka", name="Sungacha and Lake Khanka section", why=WHY_RIVER,
              geom=cut(line, pt(src, "sungacha_mouth_proxy"), khanka_out),
              precision=5000, sources=[NE, *BORDER_SOURCES, "mirror_songacha_river", "mirror_khanka_lake"],
              text=("The meandering Sungacha, the outflow of Lake Khanka, up to the lake, then straight across "
@@ -370,7 +394,7 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
              note=("Modern line as proxy. The in-lake segment and the west-shore landfall are not located in the "
                    f"sources; the landfalls are where the Natural Earth line meets the lake shore "
                    f"({khanka_in[1]:.3f}N {khanka_in[0]:.3f}E and {khanka_out[1]:.3f}N {khanka_out[0]:.3f}E).")),
-        dict(key="land_south_khanka", name="land section south of Lake Khanka",
+        dict(key="land_south_khanka", name="land section south of Lake Khanka", why=WHY_LAND,
              geom=cut(line, khanka_out, khasan), precision=3000,
              sources=[NE, *BORDER_SOURCES, "wp2020_suifenhe", "mirror_grodekovo"],
              text=("The 1860 Peking Convention land line from Lake Khanka south across the Suifen valley, between "
@@ -378,7 +402,7 @@ def manchurian_sections(base: Base) -> list[dict[str, Any]]:
              note=("Modern line as proxy; its course in the 1930s is not verified. The CER crossing lies at "
                    "about 44.40N 131.18E (interpolated). The south end is an arbitrary split at 42.58N, "
                    "where the Khasan sector is taken to begin.")),
-        dict(key="khasan", name="Khasan sector (to the Tumen)", geom=khasan_geom, precision=2000,
+        dict(key="khasan", name="Khasan sector (to the Tumen)", geom=khasan_geom, precision=2000, why=WHY_LAND,
              sources=[NE, "wikisum_battle_of_lake_khasan", "mywenxue_zhanggufeng", "jankrogh_cn_kp_ru_markers", "mirror_de_chassansee",
                       "vostlit_hunchun_protocol_1886"],
              text=("The last hills before the Tumen, west of Lake Khasan. The Hunchun protocol of 1886 ran the line "
@@ -406,7 +430,7 @@ def manchurian_features(base: Base) -> list[dict[str, Any]]:
             location_precision_m=sec["precision"], style_key="frontier",
             description=f"{sec['text']} Chinese–Soviet frontier from the Bolshevik seizure of power until "
                         f"Manchukuo was proclaimed. {fer}",
-            note=sec["note"], sources=sec["sources"] + ["wp_far_eastern_republic"]), geom))
+            note=sec["note"], no_period_source=sec["why"], sources=sec["sources"] + ["wp_far_eastern_republic"]), geom))
     for sec in sections:
         geom = finish(sec["geom"], LINE_TOL)
         feats.append(feature(dict(
@@ -416,7 +440,7 @@ def manchurian_features(base: Base) -> list[dict[str, Any]]:
             description=f"{sec['text']} Manchukuo inherited the Qing/Republican treaty line; this is the "
                         "Manchukuo–Soviet frontier from 1 March 1932 to Manchukuo's dissolution on 17/18 August "
                         "1945 (the end date is the first day it no longer existed).",
-            note=sec["note"], sources=sec["sources"] + ["mirror_manchukuo"]), geom))
+            note=sec["note"], no_period_source=sec["why"], sources=sec["sources"] + ["mirror_manchukuo"]), geom))
     islands, _bank = base.ussuri_islands()
     feats.append(feature(dict(
         id="mf_ussuri_islands_soviet_held",
@@ -456,6 +480,8 @@ def manchurian_features(base: Base) -> list[dict[str, Any]]:
         note=("Modern North Korea–Russia line (Natural Earth) as proxy, tied to the modern tripoint marker and "
               "the river mouth; the Tumen channel has shifted since the 1930s. End date: Japanese rule in "
               "Korea ended with the surrender (announced 15 Aug, signed 2 Sep 1945)."),
+        no_period_source=(SEARCHED + " Missing: no georeferenced period survey of the Tumen's lower channel was "
+                          "found; the treaty line is the river itself, so its modern course stands in."),
         sources=[NE, "jankrogh_cn_kp_ru_markers", "wikimili_tumen_river", "piglix_korea_1910"]), finish(tumen, LINE_TOL)))
     feats += manchurian_territories(base)
     return feats
@@ -568,6 +594,11 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
                      "and the Tumen. Japanese rule ended with the surrender (15 August announced, 2 September "
                      "1945 signed)."),
         note="Modern North and South Korea (Natural Earth) as proxy for the colonial extent.",
+        no_period_source=(SEARCHED + " Missing: no openly licensed tracing of colonial Korea's outline was found "
+                          "(the one Lawson uses, from a spatial-history web page, carries no licence statement "
+                          "there). Its land frontier was the Yalu and the Tumen, as today, so the modern outline "
+                          "stands in; whether it matches around Mount Paektu and on the river islands is not "
+                          "verified."),
         sources=[NE, "piglix_korea_1910"]), finish(korea, POLY_TOL)))
     out.append(feature(dict(
         id="mf_karafuto", name="Karafuto (Japanese South Sakhalin)", **{"name:ja": "樺太", "name:ru": "Южный Сахалин"}, kind="territory",
@@ -856,7 +887,8 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
                      "until his death. Drawn from this date because from then on the country was a Soviet-aligned "
                      "state bordering Chinese Manchuria; earlier, Chinese troops (1919–21) and Ungern's White "
                      "forces (1921) held Urga."),
-        note=mongolia_note, sources=[NE, "occasionaldigest_mpr", "datastorica_1921", "multicultural_sa_1921"]),
+        note=mongolia_note, no_period_source=WHY_MONGOLIA,
+        sources=[NE, "occasionaldigest_mpr", "datastorica_1921", "multicultural_sa_1921"]),
         finish(mn, POLY_TOL)))
     feats.append(feature(dict(
         id="mn_mpr", name="Mongolian People's Republic", **{"name:mn": "Бүгд Найрамдах Монгол Ард Улс", "name:ru": "Монгольская Народная Республика"}, kind="territory",
@@ -865,7 +897,8 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         description=("The Mongolian People's Republic, proclaimed on 26 November 1924 with its first "
                      "constitution; nominally independent, closely tied to the USSR (mutual assistance protocol "
                      "of 1936), and Manchukuo's western neighbour from 1932."),
-        note=mongolia_note, sources=[NE, "occasionaldigest_mpr", "tama_mpr"]), finish(mn, POLY_TOL)))
+        note=mongolia_note, no_period_source=WHY_MONGOLIA,
+        sources=[NE, "occasionaldigest_mpr", "tama_mpr"]), finish(mn, POLY_TOL)))
     frontier_common = ("Manchukuo–MPR frontier from the proclamation of Manchukuo to its dissolution "
                        "(17/18 August 1945; the end date is the first day it no longer existed).")
     feats.append(feature(dict(
@@ -876,6 +909,7 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
                      "the Shariljiin Gol) forms the line today. " + frontier_common),
         note=("Modern China–Mongolia line as proxy, tied to the modern Tarbagan-Dakh marker; the 1930s junction "
               "is not verified to be the same spot."),
+        no_period_source=WHY_MONGOLIA,
         sources=[NE, "piglix_china_russia_border", "mirror2017_khalkha_river"]), finish(north, LINE_TOL)))
     feats.append(feature(dict(
         id="mn_mk_mpr_south", name="Manchukuo–MPR frontier: Khalkhin Gol to the Xing'an–Chahar junction",
@@ -887,6 +921,7 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
         note=("Modern line as proxy. The south-west end is where the Manchukuo–Mengjiang boundary of a 1940 "
               "Japanese map meets the MPR border (119.580E 46.766N in Konrad Lawson's tracing, about 15 km), "
               "cut at the nearest point of the modern line."),
+        no_period_source=WHY_MONGOLIA,
         sources=[NE, "mirror2017_khalkha_river", "mirror_de_handagai", "kmlawson_mengjiang_1940"]),
         finish(south, LINE_TOL)))
     strip_note = (f"Strip ends are where the modern line leaves and rejoins the river (computed from Natural "
@@ -976,6 +1011,9 @@ def mongolian_features(base: Base) -> list[dict[str, Any]]:
               "treaty fixed the border in this area, but none says the 1941 and 1962 lines are identical, and no "
               "source found says where, if anywhere, the 1941 demarcation departed from the claim (the maps are "
               "lost): so the line stays a modern proxy. " + strip_note),
+        no_period_source=(SEARCHED + " Missing: the 1941 demarcation maps are reported lost, and no source found says "
+                          "where the 1941 line departed from the Soviet-Mongolian claim, which the modern line "
+                          "follows here."),
         sources=[NE, "mirror_nomonhan", "frus_1940_v1_d682", "frus_1940_v1_d683", "jawiki_nomonhan_demarcation",
                  "weblio_jawiki_nomonhan_dispute", "wulantuya_nomonhan_boundary"]),
         finish(sector_1941, LINE_TOL)))

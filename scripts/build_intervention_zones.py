@@ -266,7 +266,7 @@ def build_features(table: dict[str, Any], base: Base | None = None) -> list[dict
     seen: set[str] = set()
     for row in table["feature"]:
         geom, used, ne = build_geometry(row["geometry"], places, base)
-        props = {k: v for k, v in row.items() if k != "geometry"}
+        props = di.with_proxy_reason({k: v for k, v in row.items() if k != "geometry"}, row["geometry"])
         fid = props["id"]
         if not fid.startswith(PREFIX) or fid in seen:
             raise ValueError(f"{fid}: bad or duplicate id")

@@ -328,6 +328,68 @@ def _order_properties(props: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
+#: Recipe types whose geometry is a geometric construction (a band or a circle), not a traced limit.
+SCHEMATIC_RECIPES = frozenset({"corridor", "circles", "sector", "band"})
+
+#: What was searched for every zone built from a band or circle (the popup says it, see
+#: :func:`with_proxy_reason`).
+SEARCHED = ("Searched: the sources cited here, FRUS and the other stored pages on the intervention, the "
+            "package registries (modern boundaries only) and Konrad Lawson's CC0 tracings of period maps "
+            "(which cover 1930 and 1942, not 1918-22).")
+
+
+def schematic_reason(recipe: dict[str, Any]) -> str | None:
+    """Why a zone is a band or circle: what was searched and what is missing.
+
+    Parameters
+    ----------
+    recipe : dict
+        The feature's ``geometry`` table.
+
+    Returns
+    -------
+    str or None
+        The statement, or None for recipes that are not geometric constructions.
+    """
+    kind = recipe.get("type")
+    if kind not in SCHEMATIC_RECIPES:
+        return None
+    if kind == "circles":
+        shape_txt = f"a circle of {float(recipe['radius_km']):g} km around each garrison town"
+        missing = "the sources name the towns held, not the limits of the area around them"
+    elif kind == "sector":
+        shape_txt = f"a band {float(recipe['half_width_km']):g} km either side of the track between them"
+        missing = "the allotment names only the end stations of the guarded section"
+    elif kind == "band":
+        shape_txt = f"a band {float(recipe['half_width_km']):g} km either side of the railway"
+        missing = "the agreement as reported gives a distance from the railway, not a surveyed line"
+    else:
+        shape_txt = f"a band {float(recipe['half_width_km']):g} km either side of the railway between the named stations"
+        missing = "the sources name the towns and railway sections held, not a limit"
+    return f"{SEARCHED} Missing: {missing}, and no period map of the zone was found; so it is drawn as {shape_txt}."
+
+
+def with_proxy_reason(props: dict[str, Any], recipe: dict[str, Any]) -> dict[str, Any]:
+    """Set ``no_period_source`` (from the row, else from the recipe) and repeat it in the note.
+
+    A ``modern_proxy`` feature must state its reason in the row (``no_period_source``); a band or
+    circle gets :func:`schematic_reason`. The note, which every popup shows, ends with the statement.
+
+    Raises
+    ------
+    ValueError
+        A ``modern_proxy`` row without ``no_period_source``.
+    """
+    reason = props.get("no_period_source") or schematic_reason(recipe)
+    if props.get("certainty") == "modern_proxy" and not props.get("no_period_source"):
+        raise ValueError(f"{props.get('id')}: modern_proxy without no_period_source")
+    if reason:
+        props["no_period_source"] = reason
+        note = str(props.get("note") or "").strip()
+        props["note"] = f"{note} No period source. {reason}".strip()
+    return props
+
+
 def feature_from_table(
     row: dict[str, Any], places: dict[str, Place], table: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
@@ -350,7 +412,7 @@ def feature_from_table(
     """
     layer = row["layer"]
     geom, used = build_geometry(row["geometry"], places, table)
-    props = {k: v for k, v in row.items() if k not in RECIPE_KEYS}
+    props = with_proxy_reason({k: v for k, v in row.items() if k not in RECIPE_KEYS}, row["geometry"])
     audited = list(props.get("sources_agree", [])) + list(props.get("sources_disagree", []))
     props["sources"] = _merge_sources(list(props.get("sources", [])) + audited, places, used)
     if props.get("end_date", "") == "":  # TOML has no null: "" or absent = still exists
