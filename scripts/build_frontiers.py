@@ -19,6 +19,9 @@ Writes ``geodata/manchurian_frontiers.geojson``, ``geodata/mongolian_frontiers.g
   Sakhalin; selector boxes that sort the Natural Earth Kuril islands into the groups the
   treaties and the 1945 occupation dates refer to; a seed point for the admin-1 face of Tuva.
 
+Features named in ``sources/audit*.csv`` get ``sources_agree``/``sources_disagree`` as in the
+research layers (``scripts/build_research_layers.py``).
+
 ``--check`` rebuilds in memory and fails if a written file would change.
 
 The output is deterministic: same inputs, same bytes.
@@ -1042,10 +1045,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = Base(src)
     check_kurils(base)
     print(f"northern Sakhalin ring within {check_sakhalin_north(base):.1f} km of Natural Earth")
+    from build_research_layers import apply_audit, audit_by_feature
+
+    audit = audit_by_feature()  # sources/audit*.csv: which sources agree or disagree, per feature
     stale = []
     for layer, feats in (("manchurian_frontiers", manchurian_features(base)),
                          ("mongolian_frontiers", mongolian_features(base)),
                          ("territories", territories_features(base))):
+        apply_audit({layer: feats}, audit)
         out = GEODATA / f"{layer}.geojson"
         text = dumps(feats)
         if args.check:

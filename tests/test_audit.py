@@ -21,7 +21,8 @@ from testpaths import REPO
 AUDIT_FILES = sorted((REPO / "sources").glob("audit*.csv"))  # audit.csv and audit_<scope>.csv
 COLUMNS = ["feature_id", "field", "claim", "sources_agree", "sources_disagree", "result", "note"]
 RESULTS = {"agrees", "disagrees", "fixed", "single source"}
-BUILT_FROM_AUDIT = ("places", "chronology", "manchuria_1945")
+BUILT_FROM_AUDIT = ("places", "chronology", "manchuria_1945", "manchurian_frontiers", "mongolian_frontiers",
+                    "territories")
 _LATLON = re.compile(r"(-?\d+(?:\.\d+)?)\s*N,\s*(-?\d+(?:\.\d+)?)\s*E")
 _NUMBER = re.compile(r"\d[\d,]*")
 _DAY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")
@@ -108,6 +109,12 @@ def fix_problems(row: dict[str, str], feat: dict) -> list[str]:
         old = dt.datetime.strptime(m[0], "%d %B %Y").date().isoformat()
         if feat["properties"].get(row["field"]) == old:
             problems.append(f"{row['field']} is still the old {old}")
+    elif row["field"] == "note":
+        m = re.search(r"'([^']{10,})'", row["claim"])
+        if not m:
+            return [*problems, "note claim has no 'quoted old wording' to compare"]
+        if m[1] in str(feat["properties"].get("note") or ""):
+            problems.append(f"the note still says {m[1]!r}")
     else:
         problems.append(f"no check for fixed field {row['field']!r}")
     return problems
@@ -154,6 +161,10 @@ def test_fix_check_can_fail():
            "sources_disagree": "wp_battle_of_lake_khasan"}
     problems = fix_problems(row, fig)
     assert any("still credited" in p for p in problems)
+    amur = FEATURES["mf_mk_su_amur"]
+    row = {"field": "note", "claim": "The note said 'runs in the Kazakevich channel'", "sources_agree": "",
+           "sources_disagree": ""}
+    assert any("still says" in p for p in fix_problems(row, amur))
 
 
 @pytest.mark.parametrize("fid", sorted({r["feature_id"] for r in ROWS
