@@ -336,6 +336,28 @@ def manchukuo_west_limit(tr: dict[str, Any]) -> LineString:
     return LineString(north + south[1:])
 
 
+#: Closing the traced Kwantung line into a polygon over the sea: from its west end straight to the north
+#: shore of the bay on the Bohai coast (the traced end lies about 3.4 km inland of the Natural Earth
+#: shore), out through the bay's mouth (checked against Natural Earth 5.1.1: these points are water),
+#: round the peninsula and the islands at sea, and back to the east end on the Korea Bay coast.
+KWANTUNG_SEA = {"west": [(121.88, 39.388), (121.80, 39.378), (121.725, 39.345), (121.6, 39.30), (120.9, 39.30),
+                         (120.9, 38.5)],
+                "east": [(122.75, 39.40), (123.35, 39.25), (123.35, 38.5)]}
+
+
+def kwantung_limit() -> Polygon:
+    """The lease's extent at sea and on land: south of the traced 1935 line (see :data:`KWANTUNG_SEA`)."""
+    import tomllib
+
+    with open(TRACINGS, "rb") as fh:
+        line = [tuple(c) for c in tomllib.load(fh)["kwantung_north"]["coords"]]  # west to east
+    ring = [*line, *KWANTUNG_SEA["east"], *reversed(KWANTUNG_SEA["west"])]
+    poly = Polygon(ring)
+    if not poly.is_valid:
+        raise ValueError(f"Kwantung polygon: {shapely.is_valid_reason(poly)}")
+    return poly
+
+
 def manchukuo_side(tr: dict[str, Any]) -> Polygon:
     """Everything east of the 1940 Manchukuo-Mengjiang line and north of the Great Wall line."""
     return Polygon([*manchukuo_west_limit(tr).coords, *GREAT_WALL_AND_SEA])
@@ -497,7 +519,9 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     prov = base.provinces()
     tr = load_tracings()
     west = manchukuo_side(tr)
-    kwantung = cn.intersection(control_polygon(src, "kwantung"))
+    kwantung = bd.polygonal(cn.intersection(kwantung_limit()))
+    if kwantung.distance(Point(KWANTUNG_SEA["west"][1])) == 0 or kwantung.distance(Point(KWANTUNG_SEA["west"][2])) == 0:
+        raise ValueError("the Kwantung closing points are not in the water")
     east_im = cn.intersection(control_polygon(src, "east_inner_mongolia"))
     rehe = cn.intersection(control_polygon(src, "rehe")).intersection(west)
     core = shapely.union_all([prov["HL"], prov["JL"], prov["LN"], east_im]).intersection(west)
@@ -506,7 +530,6 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     mengjiang = bd.polygonal(shapely.union_all(list(mengjiang_parts(tr).values())).intersection(cn).difference(west))
     korea = shapely.union_all([base.countries["KP"], base.countries["KR"]])
     karafuto = bd.polygonal(ru.intersection(control_polygon(src, "karafuto_box")))
-    poly_note = src["polygons"]  # notes of the hand-drawn control polygons
     out = []
     common_mk = ("Built from modern Heilongjiang, Jilin and Liaoning (Natural Earth admin-1 faces) plus the eastern "
                  "Inner Mongolian leagues, limited in the west by the Manchukuo–Mengjiang line of a 1940 Japanese map "
@@ -522,8 +545,8 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
                      "provinces and the Hulunbuir/Xing'an Mongol lands, before it absorbed Rehe (Jehol). "
                      + common_mk + "Areas of Rehe now in Liaoning (Chaoyang) are left out."),
         note=("Outer borders with the USSR, Korea and Mongolia are modern lines (proxy). " + west_note +
-              "The limits against Rehe and the Kwantung lease are hand-placed control points (about 25 km) in "
-              "geodata/src/frontiers.toml; the league-by-league make-up of Manchukuo's Xing'an provinces is not "
+              "The limit against Rehe is hand-placed control points (about 25 km) in geodata/src/frontiers.toml; "
+              "the one against the Kwantung lease follows a 1935 sheet (Lawson tracing, a few km); the league-by-league make-up of Manchukuo's Xing'an provinces is not "
               "verified. "
               f"Area as drawn: about {area_km2(mk1932) / 1e3:.0f} thousand km2."),
         sources=[NE, "yibinfan_manchukuo_puyi", "mirror_manchukuo", "ww2db_rehe", "kmlawson_mengjiang_1940"]),
@@ -579,13 +602,20 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
     out.append(feature(dict(
         id="mf_kwantung", name="Kwantung Leased Territory", **{"name:zh": "關東州", "name:ja": "関東州"}, kind="territory",
         start_date="1905-09-05", end_date="1945-08-22", **{"end_date:edtf": "[1945-08-22..1945-09-02]"},
-        side="japanese", certainty="approximate", location_precision_m=15000, style_key="territory_japanese",
+        side="japanese", certainty="approximate", location_precision_m=5000, style_key="territory_japanese",
         description=("The Japanese leased territory at the tip of the Liaodong peninsula with Port Arthur "
                      "(Ryojun) and Dairen, taken over from Russia by the Treaty of Portsmouth; never part of "
                      "Manchukuo. It ended when Soviet airborne troops landed on 22 August 1945 (formally with "
                      "Japan's surrender on 2 September)."),
-        note=" ".join(poly_note["kwantung"]["note"].split()),
-        sources=[NE, "wikisource_liaotung_boundary_1898", "uncensored_kwantung", "askwikinow_kwantung",
+        note=("The Russo-Chinese agreement of 7 May 1898, whose lease Japan took over in 1905, gives the northern "
+              "limit only in words (from the north side of Ya-tang Bay on the west coast along the Ya-tang ridge to "
+              "the east coast near P'i-tzu-wo). The land limit drawn is that of a 1935 sheet as traced by Konrad "
+              "Lawson (CC0; geodata/src/frontier_tracings.toml): 39.43-39.56N from the Bohai coast to the Korea "
+              "Bay coast, good to a few km. Its west end lies about 3.4 km inland of the modern shore and is joined "
+              "straight to the bay. Coast and islands (those off the east coast as far as 123.2E, as on the sheet) "
+              f"from Natural Earth 1:10m; area as drawn about {area_km2(kwantung):,.0f} km2. The 1898 neutral zone "
+              "north of the lease is not drawn."),
+        sources=[NE, "kmlawson_kwantung_1935", "wikisource_liaotung_boundary_1898", "uncensored_kwantung", "askwikinow_kwantung",
                  "yibinfan_manchukuo_puyi", "wikisum_dalian"]),
         finish(kwantung, POLY_TOL)))
     out.append(feature(dict(
