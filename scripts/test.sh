@@ -9,4 +9,4 @@ echo "== ruff check ."
 echo "== mypy layers"
 .venv/bin/mypy layers
 echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest --durations=25 "$@"
