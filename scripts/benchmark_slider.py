@@ -278,8 +278,10 @@ class Driver:
 
     name = "?"
 
-    def __init__(self, url: str, ds: DataSet, layers: list[str], start_day: int) -> None:
+    def __init__(self, url: str, ds: DataSet, layers: list[str], start_day: int,
+                 campaign: str | None = None) -> None:
         self.url, self.ds, self.layers, self.start_day = url, ds, layers, start_day
+        self.campaign = campaign  # a campaign preset (its date bar, its view), or the overview
 
     def page_url(self) -> str:
         return self.url + "/"
@@ -325,7 +327,8 @@ class OursDriver(Driver):
     name = "atlas (this app)"
 
     def page_url(self) -> str:
-        return f"{self.url}/?date={day_to_iso(self.start_day)}&layers={','.join(self.layers)}"
+        camp = f"&campaign={self.campaign}" if self.campaign else ""
+        return f"{self.url}/?date={day_to_iso(self.start_day)}{camp}&layers={','.join(self.layers)}"
 
     @staticmethod
     def frame(page: Any) -> Any:
@@ -696,9 +699,12 @@ def machine(browser_version: str) -> dict[str, Any]:
     }
 
 
-def pick_days(ds: DataSet, layers: list[str], n: int) -> list[int]:
-    """``n`` change days spread over the whole range (chronological)."""
+def pick_days(ds: DataSet, layers: list[str], n: int, span: tuple[int, int] | None = None) -> list[int]:
+    """``n`` change days spread over the whole range, or inside ``span`` (a campaign's date bar:
+    the day before each must be on the bar too), chronological."""
     days = ds.change_days(layers)
+    if span is not None:
+        days = [d for d in days if span[0] < d <= span[1]]
     if len(days) <= n:
         return days
     return [days[round(i * (len(days) - 1) / (n - 1))] for i in range(n)]
@@ -729,6 +735,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--script", default="serve.py",
                     help="the atlas entry point: serve.py (production: frame headers, warm-up at start; default) "
                     "or app.py (development; the first visitor builds the atlas and map component)")
+    ap.add_argument("--campaign", default=None,
+                    help="measure on a campaign preset (e.g. khalkhin_gol): its layers only (units included), "
+                    "its date bar and view, moves inside its dates; the naive page gets the same layers and view")
     ap.add_argument("--out-dir", type=Path, default=REPO_ROOT / "bench-results")
     args = ap.parse_args(argv)
 
@@ -744,9 +753,15 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_s)
         ds = choose_dataset(args.data, tmp / "data")
         layers = list(ds.atlas.layers)
-        days = [] if args.cold_only else pick_days(ds, layers, args.moves)
         overview = ds.atlas.campaigns.get("overview")
         start_day = to_day(overview.default_date) if overview else to_day(dt.date(1939, 8, 20))
+        span = None
+        if args.campaign:
+            camp = ds.atlas.campaigns[args.campaign]
+            layers = [lid for lid in camp.layers if lid in ds.atlas.layers]
+            start_day, span = to_day(camp.default_date), (to_day(camp.start), to_day(camp.end))
+            os.environ["FEF_NAIVE_CAMPAIGN"] = args.campaign  # inherited by the naive page's process
+        days = [] if args.cold_only else pick_days(ds, layers, args.moves, span)
         comp = write_component_dir(ds.atlas, tmp / "component")
         sizes = bundle_sizes(comp)
         log(f"data: {ds.describe()}; {len(days)} moves")
@@ -764,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
                 with AppServer(ds.data_dir, ds.sources_dir, tmp / f"{key}.log", script=script,
                                health_timeout_s=90) as server:
                     log(f"{key}: {server.url}")
-                    drv = cls(server.url, ds, layers, start_day)
+                    drv = cls(server.url, ds, layers, start_day, args.campaign)
                     try:
                         results[key] = measure(browser, drv, days, args.cold_loads, log)
                     except Exception:
@@ -782,6 +797,7 @@ def main(argv: list[str] | None = None) -> int:
         "bundle_bytes": sum(v for k, v in sizes.items() if k.startswith("layers/")),
         "basemap_bytes": sizes.get("basemap.json", 0), "page_bytes": sizes.get("index.html", 0),
         "moves": [day_to_iso(d) for d in days],
+        "campaign": args.campaign, "shown_layers": layers,
     }
     report = {
         "when": stamp, "machine": info, "data": data_desc, "targets": TARGETS,
@@ -802,7 +818,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Data: {data_desc['label']}, {data_desc['layers']} layers, {data_desc['features']} features "
           f"(layer bundles {data_desc['bundle_bytes']:,} B, basemap {data_desc['basemap_bytes']:,} B), "
           f"{len(days)} moves from {data_desc['moves'][0] if days else '-'} to {data_desc['moves'][-1] if days else '-'}, "
-          f"all layers on; atlas served by {args.script}; naive page renderer: {report['naive_renderer']}\n")
+          + (f"campaign {args.campaign}: its {len(layers)} layers on ({', '.join(layers)})" if args.campaign
+             else "all layers on")
+          + f"; atlas served by {args.script}; naive page renderer: {report['naive_renderer']}\n")
     if ours or naive:
         print(markdown(ours or {"moves": 0, "moves_drawn_correctly": 0}, naive))
         print()

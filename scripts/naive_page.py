@@ -89,13 +89,15 @@ def layer_geojson(atlas: Atlas, lid: str, part: Any) -> dict[str, Any]:
 
 
 atlas = get_atlas()
-overview = atlas.campaigns.get("overview")
+# FEF_NAIVE_CAMPAIGN (set by benchmark_slider.py --campaign): that preset's layers, date and view
+overview = atlas.campaigns.get(os.environ.get("FEF_NAIVE_CAMPAIGN") or "overview") or atlas.campaigns.get("overview")
+shown = set(overview.layers) if overview is not None and os.environ.get("FEF_NAIVE_CAMPAIGN") else None
 default_date = dt.date.fromisoformat(overview.default_date) if overview else dt.date(1939, 8, 20)
 bounds = [list(overview.bounds[0]), list(overview.bounds[1])] if overview else [[38, 104], [56, 146]]
 
 with st.sidebar:
     st.header("Layers")
-    visible = [lid for lid, layer in atlas.layers.items() if st.checkbox(layer.spec.title, value=True, key=lid)]
+    visible = [lid for lid, layer in atlas.layers.items() if st.checkbox(layer.spec.title, value=shown is None or lid in shown, key=lid)]
 
 st.title("Naive baseline: the map is rebuilt on every date change")
 day = st.slider("Map date", min_value=ATLAS_START, max_value=ATLAS_END, value=default_date,
