@@ -31,7 +31,7 @@ from layers.panels import (
 from layers.safetext import markdown_text
 from layers.search import SearchHit, SearchIndex, fold
 from layers.startup import BUILD_DIR, component_folder, derived, shared_atlas
-from layers.timeline import SELECTION, timeline_chart, timeline_frame
+from layers.timeline import SELECTION, timeline_frame, timeline_spec
 from layers.tours import (
     OVERVIEW,
     campaign_span,
@@ -94,6 +94,32 @@ def get_map_component():
 
 
 ss = st.session_state
+
+def _put(key: str, value: object) -> None:
+    """Set a widget's value from the script, remembering it was sent (see :func:`_echo`)."""
+    ss[key] = value
+    sent = ss.setdefault(f"_sent_{key}", [])
+    if not sent or sent[-1] != value:
+        sent.append(value)
+        del sent[:-32]
+
+
+def _echo(key: str) -> bool:
+    """Whether a "changed" widget value is only the browser repeating a value the script sent.
+
+    The script sets ``campaign_pick`` and ``goto_date`` on every run. When a map report cuts a
+    run short before the widget reaches the browser, the browser still holds an older value;
+    Streamlit calls that a change and the callback moved the map back to that old date or
+    campaign (issue 11: found by scripts/load_test.py under 20 sessions). Values sent before the
+    one the browser last held cannot come back (messages arrive in order) and are forgotten.
+    """
+    return ss.get(key) in ss.get(f"_sent_{key}", [])
+
+
+for _k in ("campaign_pick", "goto_date"):  # the browser holds ss[_k] now: older values cannot come back
+    _sent = ss.get(f"_sent_{_k}", [])
+    if ss.get(_k) in _sent:
+        del _sent[: len(_sent) - 1 - _sent[::-1].index(ss.get(_k))]
 # the session's atlas: the shared one plus this session's uploaded layers (a copy)
 atlas = with_user_layers(get_atlas(), [u for u, _ in ss.get("user_layers", [])])
 
@@ -128,6 +154,8 @@ view: ViewState = ss.view
 
 
 def _on_campaign() -> None:
+    if _echo("campaign_pick"):
+        return
     camp = atlas.campaigns[ss.campaign_pick]
     for lid in atlas.layers:
         ss[f"show_{lid}"] = lid in camp.layers
@@ -147,6 +175,8 @@ def _on_compare() -> None:
 
 
 def _on_goto() -> None:
+    if _echo("goto_date"):
+        return
     ss.view = ss.view.model_copy(update={"date": ss.goto_date})
     ss.date_nonce += 1
 
@@ -222,7 +252,7 @@ _span = campaign_span(atlas.campaigns.get(view.campaign))
 if not _span[0] <= view.date <= _span[1]:
     view = ss.view = view.model_copy(update={"campaign": OVERVIEW if OVERVIEW in atlas.campaigns else view.campaign})
 if view.campaign in atlas.campaigns:
-    ss.campaign_pick = view.campaign  # the sidebar follows a campaign set by a tour or the map
+    _put("campaign_pick", view.campaign)  # the sidebar follows a campaign set by a tour or the map
 
 
 def _show_step(tour_id: str, n: int) -> None:
@@ -344,8 +374,10 @@ if st.toggle("Timeline of events", value=True, key="show_timeline"):
     t_lo = dt.date.fromisoformat(span.start) if span else ATLAS_START
     t_hi = dt.date.fromisoformat(span.end) if span else ATLAS_END
     tl_key = f"timeline_{view.campaign}"
-    st.altair_chart(
-        timeline_chart(get_timeline_frame(), view.date, start=t_lo, end=t_hi),
+    # a cached Vega-Lite spec with the date put in (layers/timeline.py): an Altair chart was built and
+    # validated on every rerun, 0.2-0.5 s under Streamlit's process-wide Altair lock (issue 11, load)
+    st.vega_lite_chart(
+        spec=timeline_spec(get_timeline_frame(), view.date, start=t_lo, end=t_hi),
         on_select=functools.partial(_on_timeline, tl_key), selection_mode=SELECTION, key=tl_key, width="stretch",
     )
     st.caption("Click an event to move the map to it; scroll to zoom, drag to pan, double-click to clear.")
@@ -534,7 +566,7 @@ with st.sidebar:
         if not hits:
             st.caption("Nothing of that name; try another spelling.")
     st.header("Go to")
-    ss.goto_date = view.date
+    _put("goto_date", view.date)
     st.date_input("Date", min_value=ATLAS_START, max_value=ATLAS_END, key="goto_date",
                   on_change=_on_goto, format="YYYY-MM-DD")
     # ---- a second date beside the first (the map's compare.js; URL parameter compare=) ----

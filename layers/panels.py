@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from layers.dates import to_day
@@ -37,9 +38,15 @@ def _on_map(
     for lid in layer_ids:
         layer = atlas.layers.get(lid)
         if layer is not None:
-            rows = layer.gdf[mask_at(layer.gdf, d)]
-            for props, geom in zip(rows["properties"], rows.geometry, strict=True):
-                yield layer, ({**props, "_drawn": geom is not None} if with_geometry else props)
+            # row positions, not a GeoDataFrame slice: building a frame per layer and panel was
+            # most of a rerun's table work (issue 11, load test)
+            rows = np.flatnonzero(mask_at(layer.gdf, d))
+            if not len(rows):
+                continue
+            props = layer.gdf["properties"].to_numpy()
+            geoms = layer.gdf.geometry.array if with_geometry else None
+            for i in rows:
+                yield layer, ({**props[i], "_drawn": geoms[i] is not None} if geoms is not None else props[i])
 
 
 def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:

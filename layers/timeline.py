@@ -7,6 +7,7 @@ module builds the table and the chart; the app only shows it and reads the click
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, cast
 
 import altair as alt
@@ -16,7 +17,7 @@ from layers.dates import OPEN_END, from_day, to_day
 from layers.loading import Atlas
 from layers.popups import date_range_text
 
-__all__ = ["CAMPAIGN_TITLES", "SELECTION", "campaign_title", "timeline_chart", "timeline_frame"]
+__all__ = ["CAMPAIGN_TITLES", "SELECTION", "campaign_title", "timeline_chart", "timeline_frame", "timeline_spec"]
 
 #: Name of the chart's click selection (the app reads ``selection[SELECTION]``).
 SELECTION = "event"
@@ -89,8 +90,31 @@ def timeline_chart(
     altair.LayerChart
         Click an event mark to select it (selection :data:`SELECTION`, field ``id``).
     """
+    return _chart(frame, map_date, start=start, end=end, width=width, inline=False)
+
+
+def _iso_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON records, timestamps as ISO text (as Altair writes a frame's datetimes)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].map(lambda t: t.isoformat())
+    return cast(list[dict[str, Any]], out.to_dict("records"))
+
+
+def _rule_rows(map_date: dt.date) -> list[dict[str, Any]]:
+    return [{"date": pd.Timestamp(map_date).isoformat(), "label": f"Map: {map_date:%d %b %Y}"}]
+
+
+def _chart(
+    frame: pd.DataFrame, map_date: dt.date, *, start: dt.date, end: dt.date, width: int | str, inline: bool
+) -> alt.LayerChart:
+    """:func:`timeline_chart`; with ``inline`` the data are JSON values (no data transformer)."""
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     shown = frame[(frame["end"] >= lo) & (frame["start"] <= hi)]
+    data: Any = alt.Data(values=_iso_rows(shown)) if inline else shown
+    rule_data: Any = (alt.Data(values=_rule_rows(map_date)) if inline else
+                      pd.DataFrame({"date": [pd.Timestamp(map_date)], "label": [f"Map: {map_date:%d %b %Y}"]}))
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     zoom = alt.selection_interval(bind="scales", encodings=["x"])
     x = alt.X("start:T", title=None, scale=alt.Scale(domain=[lo.isoformat(), hi.isoformat()]),
@@ -99,9 +123,9 @@ def timeline_chart(
               axis=alt.Axis(labelLimit=220))
     tooltip = [alt.Tooltip("name:N", title="Event"), alt.Tooltip("dates:N", title="When"),
                alt.Tooltip("group:N", title="Campaign")]
-    spans = alt.Chart(shown).mark_rule(strokeWidth=5, opacity=0.35).encode(x=x, x2="end:T", y=y, color=_colour())
+    spans = alt.Chart(data).mark_rule(strokeWidth=5, opacity=0.35).encode(x=x, x2="end:T", y=y, color=_colour())
     marks = (
-        alt.Chart(shown)
+        alt.Chart(data)
         .mark_point(filled=True, size=90, opacity=0.9)
         .encode(x=x, y=y, color=_colour(), tooltip=tooltip,
                 shape=alt.Shape("group:N", legend=None),
@@ -109,13 +133,68 @@ def timeline_chart(
         .add_params(pick, zoom)
     )
     rule = (
-        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(map_date)], "label": [f"Map: {map_date:%d %b %Y}"]}))
+        alt.Chart(rule_data)
         .mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5)
         .encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Map date")])
     )
     rows = max(1, shown["group"].nunique())
     chart = alt.layer(spans, marks, rule).properties(width=width, height=40 + 26 * rows)
     return cast(alt.LayerChart, chart)
+
+
+#: Vega-Lite specs of the timeline without its map-date rule, by (frame, range): building one
+#: through Altair (schema validation included) takes 0.2-0.5 s of the GIL, and Streamlit's own
+#: Altair conversion holds a process-wide lock meanwhile, so every session's rerun queued
+#: behind it. The frame is kept with its spec, so a recycled ``id`` cannot match.
+_SPECS: dict[tuple[int, dt.date, dt.date, str], tuple[pd.DataFrame, dict[str, Any], int]] = {}
+_SPECS_LOCK = threading.Lock()
+_SPECS_MAX = 32
+
+
+def timeline_spec(
+    frame: pd.DataFrame, map_date: dt.date, *, start: dt.date, end: dt.date, width: int | str = "container"
+) -> dict[str, Any]:
+    """The chart of :func:`timeline_chart` as a Vega-Lite spec, for ``st.vega_lite_chart``.
+
+    Built through Altair once per frame and range; each call only puts ``map_date`` into the
+    rule's data (microseconds instead of a chart build and validation per rerun). The data
+    are inline JSON values (no Altair data transformer is involved, so no global state).
+
+    Returns
+    -------
+    dict
+        Same layers, selection :data:`SELECTION` (field ``id``) and scales as
+        :func:`timeline_chart`. The top-level dict, its ``datasets`` and the rule layer are
+        new; the other nested parts are shared with the cache and must not be changed in
+        place (Streamlit only changes the top level).
+    """
+    key = (id(frame), start, end, str(width))
+    with _SPECS_LOCK:
+        hit = _SPECS.get(key)
+    if hit is None or hit[0] is not frame:
+        spec = _chart(frame, map_date, start=start, end=end, width=width, inline=True).to_dict()
+        layers = spec["layer"]
+        rule = next(i for i, lay in enumerate(layers) if lay.get("mark", {}).get("type") == "rule"
+                    and "x2" not in lay.get("encoding", {}))
+        # one named dataset per table (the event marks and spans share theirs), as Altair does
+        spec["datasets"] = {}
+        for i, lay in enumerate(layers):
+            name = "map_date" if i == rule else "events"
+            spec["datasets"][name] = lay["data"]["values"]
+            lay["data"] = {"name": name}
+        hit = (frame, spec, rule)
+        with _SPECS_LOCK:
+            if len(_SPECS) >= _SPECS_MAX:
+                _SPECS.pop(next(iter(_SPECS)))
+            _SPECS[key] = hit
+    _, base, rule = hit
+    out = dict(base)
+    out["layer"] = list(base["layer"])
+    layer = dict(base["layer"][rule])
+    values = _rule_rows(map_date)
+    out["datasets"] = {**base["datasets"], layer["data"]["name"]: values}
+    out["layer"][rule] = layer
+    return out
 
 
 def _colour() -> Any:
