@@ -58,6 +58,13 @@
       return null;
     }
   }
+  /* Standard identity from the SIDC (letter codes: 2nd character; number codes: 4th digit),
+   * so that symbols are only ever stacked under a symbol of their own side. */
+  function affiliation(sidc) {
+    sidc = String(sidc || "");
+    if (/^[0-9]{20,30}$/.test(sidc)) { return sidc.charAt(3); }
+    return sidc.charAt(1).toUpperCase();
+  }
   function unitIcon(u, fid, style, z) {
     var size = symbolSize(z), fill = symbolFill(style), colour = sideColour(style);
     var sym = makeSymbol(u.sidc, fill, size);
@@ -65,6 +72,7 @@
     box.className = "fef-unit-box";
     box.setAttribute("data-fid", String(fid));
     box.setAttribute("data-lp", String(+u.lp || 0));
+    box.setAttribute("data-aff", affiliation(u.sidc));
     var w, h, ax, ay;
     if (sym) {
       sym.el.setAttribute("class", "fef-unit-svg");
@@ -213,14 +221,25 @@
     sum.textContent = "Legend";
     box.appendChild(sum);
     var groups = legendRows(), n = 0;
+    /* A row drawn in the layer's default style is named after the layer: a layer with only
+     * that row shows one line, its heading with the swatch (not the name twice); beside other
+     * rows it is named by its shape ("Points", "Areas · schematic"), the heading naming the layer. */
+    var GENERIC = { point: "Points", line: "Lines", area: "Areas", arrow: "Movements" };
+    function rowText(row, title, alone) {
+      var text = String(row[0]);
+      if (alone || text.indexOf(title) !== 0) { return text; }
+      return (GENERIC[row[1]] || "Other") + text.slice(title.length);
+    }
     groups.forEach(function (g) {
+      var title = String(g.st.spec.title);
+      var alone = g.rows.length === 1 && String(g.rows[0][0]) === title;
       var h = document.createElement("div");
       h.className = "fef-legend-layer";
-      h.textContent = g.st.spec.title;
-      box.appendChild(h);
+      h.textContent = title;
+      if (!alone) { box.appendChild(h); }
       g.rows.forEach(function (row) {
         var r = document.createElement("div");
-        r.className = "fef-legend-row";
+        r.className = alone ? "fef-legend-row fef-legend-layer fef-legend-solo" : "fef-legend-row";
         var style = g.st.styles[row[2]];
         if (row[1] === "unit") {
           r.className += " fef-legend-unit";
@@ -233,7 +252,7 @@
           r.appendChild(holder.firstChild);
         }
         var t = document.createElement("span");
-        t.textContent = row[0];
+        t.textContent = rowText(row, title, alone);
         r.appendChild(t);
         box.appendChild(r);
         n++;
@@ -289,7 +308,8 @@
     });
   }
   /* Places a label may take, as offsets from where time_sliced.js puts it (to the right of
-   * its point, top 9 px above it): right, left, above, below. Unit names stay under their symbol. */
+   * its point, top 9 px above it): right, left, above, below, then right a line higher or
+   * lower. Unit names stay under their symbol, else beside it. */
   function candidates(w, h, isCaption, el) {
     if (isCaption) {
       /* a unit's name: under its symbol, else to its right or left, middle height */
@@ -297,10 +317,13 @@
       var up = -(sh / 2 + h / 2) - 1;
       return [[0, 0], [sw / 2 + w / 2 + 4, up], [-(sw / 2 + w / 2 + 4), up]];
     }
-    return [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), 5 - h - 4], [-(w / 2 + 7), 14]];
+    /* then right of the point, raised or lowered by a line (beside a unit's caption) */
+    return [[0, 0], [-(w + 14), 0], [-(w / 2 + 7), 5 - h - 4], [-(w / 2 + 7), 14], [0, -(h + 4)], [0, h + 4]];
   }
-  /* Symbols piled on one spot: the higher echelon stays, the others are hidden (shown again
-   * when zooming in separates them) and counted in a "+N" badge on the one that stays. */
+  /* Symbols piled on one spot: the higher echelon stays, the others of the same side are
+   * hidden (shown again when zooming in separates them) and counted in a "+N" badge on the
+   * one that stays. A unit is never hidden under the other side's symbol: where the two
+   * sides touch, both stay drawn. */
   function declutterSymbols(root) {
     var boxes = root.querySelectorAll(".fef-unit-box"), items = [], i;
     for (i = 0; i < boxes.length; i++) {
@@ -312,7 +335,8 @@
     for (i = 0; i < boxes.length; i++) {
       var sym = boxes[i].querySelector(".fef-unit-svg, .fef-unit-fallback");
       if (!sym) { continue; }
-      items.push({ box: boxes[i], r: sym.getBoundingClientRect(), p: parseFloat(boxes[i].getAttribute("data-lp")) || 0, i: i, n: 0 });
+      items.push({ box: boxes[i], r: sym.getBoundingClientRect(), p: parseFloat(boxes[i].getAttribute("data-lp")) || 0, i: i, n: 0,
+                   aff: boxes[i].getAttribute("data-aff") || "" });
     }
     items.sort(function (a, b) { return b.p - a.p || a.i - b.i; });
     var kept = [], hidden = 0;
@@ -320,6 +344,7 @@
       var area = Math.max(1, it.r.width * it.r.height);
       var over = null;
       for (var k = 0; k < kept.length && !over; k++) {
+        if (kept[k].aff !== it.aff) { continue; }
         var q = kept[k].r;
         var w = Math.min(it.r.right, q.right) - Math.max(it.r.left, q.left);
         var h = Math.min(it.r.bottom, q.bottom) - Math.max(it.r.top, q.top);
@@ -348,10 +373,10 @@
     var root = map.getContainer(), frame = root.getBoundingClientRect();
     var symbols = declutterSymbols(root);
     /* the map's own boxes (date bar, legend, buttons) cover labels: keep labels out from under them */
-    var controls = root.querySelectorAll(".leaflet-control");
+    var controls = root.querySelectorAll(".leaflet-control"), boxes = [];
     for (var ci = 0; ci < controls.length; ci++) {
       var cr = controls[ci].getBoundingClientRect();
-      if (cr.width > 0 && cr.height > 0) { symbols.push(cr); }
+      if (cr.width > 0 && cr.height > 0) { boxes.push(cr); }
     }
     var els = root.querySelectorAll(".fef-label span, .fef-unit-caption");
     var i, items = [];
@@ -365,10 +390,13 @@
       if (el.closest(".fef-unit-hidden")) { continue; }  // its symbol is stacked under another
       var r = el.getBoundingClientRect();
       if (r.width === 0 || r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) { continue; }
-      items.push({ el: el, r: r, p: parseFloat(el.getAttribute("data-lp")) || 0, i: i,
-                   cap: el.classList.contains("fef-unit-caption") });
+      var cap = el.classList.contains("fef-unit-caption"), at = cap ? null : el.parentNode.getBoundingClientRect();
+      items.push({ el: el, r: r, p: parseFloat(el.getAttribute("data-lp")) || 0, i: i, cap: cap,
+                   at: at && { x: at.left, y: at.top } });
     }
-    /* symbols are obstacles for ordinary labels; key places (priority >= 85) may cover them */
+    /* symbols are obstacles for ordinary labels; key places (priority >= 85) and cities,
+     * ports and battle sites (>= 60: where units are stacked, e.g. Vladivostok in 1918) may
+     * cover them when no clear place is left, never another label nor the map's controls */
     items.sort(function (a, b) { return b.p - a.p || a.i - b.i; });
     var kept = [], hidden = 0, PAD = 2, names = [];
     /* the same name twice within 150 px (a place in two layers): keep the first only */
@@ -376,20 +404,29 @@
       var t = it.el.textContent, x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
       return names.some(function (n) { return n.t === t && Math.abs(n.x - x) < 150 && Math.abs(n.y - y) < 150; });
     }
+    /* two names for one point (a place in a reference layer and in the campaign layer, under
+     * different names): the more important one only */
+    var anchors = [];
+    function samePoint(it) {
+      return it.at && anchors.some(function (a) { return Math.abs(a.x - it.at.x) < 4 && Math.abs(a.y - it.at.y) < 4; });
+    }
     items.forEach(function (it) {
+      if (samePoint(it)) { it.el.classList.add("fef-collide"); hidden++; return; }
       var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap, it.el);
       /* first a place clear of symbols too; key places may then cover a symbol */
       var tries = spots.map(function (sp) { return [sp[0], sp[1], true]; });
-      if (it.p >= 85) { tries = tries.concat(spots.map(function (sp) { return [sp[0], sp[1], false]; })); }
+      if (it.p >= 60 && !it.cap) { tries = tries.concat(spots.map(function (sp) { return [sp[0], sp[1], false]; })); }
       for (var k = 0; k < tries.length; k++) {
         var dx = tries[k][0], dy = tries[k][1], avoid = tries[k][2];
         var r = { left: it.r.left + dx - PAD, right: it.r.right + dx + PAD, top: it.r.top + dy - PAD, bottom: it.r.bottom + dy + PAD };
         var bare = { left: it.r.left + dx, right: it.r.right + dx, top: it.r.top + dy, bottom: it.r.bottom + dy };
         var clash = kept.some(function (q) { return overlaps(r, q); }) ||
+          boxes.some(function (s) { return overlaps(bare, s); }) ||
           (avoid && symbols.some(function (s) { return overlaps(bare, s); })) ||
           near(it, bare);
         if (!clash) {
           kept.push(r);
+          if (it.at) { anchors.push(it.at); }
           names.push({ t: it.el.textContent, x: (bare.left + bare.right) / 2, y: (bare.top + bare.bottom) / 2 });
           if (dx || dy) {
             /* captions are centred by CSS (translateX(-50%)): keep that in the move */
