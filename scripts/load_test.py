@@ -1,24 +1,43 @@
-"""Load test: N browser sessions against one local dashboard, for a fixed time.
+"""Load test: many sessions against one local dashboard, for a fixed time.
 
-Each session (its own Playwright browser context, so its own Streamlit session) loops:
-a burst of fast date moves on the map's date bar, then waits until the panel heading under
-the map shows the map's date (that wait is the "date move" latency); now and then it toggles
-a layer or prepares a GeoJSON export (the "export" latency). At the end every session stops
-and, after a settle time, its panel date must equal its map date: a session whose panels no
-longer follow its map is an error (issue 11: under 7–10 sessions they stayed wrong).
+Default (protocol mode): each session is a :class:`stclient.AtlasTab`, which speaks
+Streamlit's websocket protocol as a browser tab does (``tests/browser/stclient.py``) and
+plays the map component as ``time_sliced.js`` does. So the server gets the same traffic
+as from N visitors, each with a browser on their own machine, while this machine's CPU
+goes to the server alone. A session loops, with a think time of 1–3 s between actions
+(a person reading the panels):
 
-Only localhost is contacted: the script starts its own ``streamlit run app.py`` on a free
-loopback port (or uses ``--url``, which must be a loopback URL). Bounded: ``--seconds`` of
-load, then at most ``--settle`` seconds per session; it stops by itself.
+- 80 %: a **date move**: a drag of 1–4 date reports 0.15–0.3 s apart (the map reports
+  after its debounce while the bar is dragged); timed from the last report to the end of
+  the first run whose panels, URL, sidebar date and map request all name the last date;
+- 12 %: a **layer toggle** in the sidebar; the map's layer list and the URL must follow;
+- 8 %: an **export**: GeoJSON picked, "Prepare file" pressed, the file downloaded over
+  HTTP; timed from the press to the downloaded file, which must be non-empty GeoJSON of
+  the map's date and layers.
+
+Anything out of sync after 30 s, a protocol error or an exception counts as an error.
+At the end every session must still be in sync with its own last date (sessions never
+see each other's dates: each moves to its own random dates).
+
+One run measures **one session alone, then N together** (same pace, same length) and
+prints both and the ratio p95(N)/p95(1); the server's RSS (``/proc``: the process and its
+children) before, at peak, after the sessions closed, and per session.
+
+``--browsers K`` adds K real headless Chromium tabs (Playwright) to the N-session phase,
+driving the real map by its date bar (the older browser mode; on a 2-core machine the
+browsers take the CPU from the server, so keep K small). ``--mode browser`` runs only the
+browser mode (N tabs).
+
+Only localhost is contacted: the script starts its own server (``streamlit run serve.py``,
+as deployed) on a free loopback port, or uses ``--url``, which must be a loopback URL.
+Bounded: ``--seconds`` per phase, then at most ``--settle`` seconds; it stops by itself.
 
 Usage::
 
-    .venv/bin/python scripts/load_test.py                 # 20 sessions, 120 s
-    .venv/bin/python scripts/load_test.py --sessions 1 --seconds 60   # the single-session baseline
-    .venv/bin/python scripts/load_test.py --json bench-results/load.json
-
-Prints errors, p50/p95 of date moves and exports, and the server's RSS (``/proc``: the
-server process and its children) before the sessions, with all sessions open, and at the end.
+    .venv/bin/python scripts/load_test.py                          # 1 then 20 sessions, 60 s each
+    .venv/bin/python scripts/load_test.py --sessions 20 --seconds 90 --json bench-results/load.json
+    .venv/bin/python scripts/load_test.py --browsers 2             # plus two real tabs
+    .venv/bin/python scripts/load_test.py --mode browser --sessions 4
 """
 
 from __future__ import annotations
@@ -26,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -41,8 +61,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from fefpage import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, AppServer, heading_text
+from stclient import AtlasTab, StSession, SyncError
 
-from layers.dates import to_day
+from layers.dates import from_day, to_day
 from layers.viewstate import ATLAS_END, ATLAS_START
 
 START, END = to_day(ATLAS_START), to_day(ATLAS_END)
@@ -50,6 +71,12 @@ START, END = to_day(ATLAS_START), to_day(ATLAS_END)
 FRAME_MARK = ("/component/", "fef_map")
 JS_READY = "() => !!(window.__fef && window.__fef.ready)"
 HEADING = "h3:has-text('On the map on')"
+#: A visitor's pace (protocol mode): think time between actions, gap between the reports of a drag.
+THINK_S = (1.0, 3.0)
+DRAG_GAP_S = (0.15, 0.3)
+P_EXPORT, P_TOGGLE = 0.08, 0.12
+PACE = ("one action every 1-3 s of think time (uniform): 80 % date moves (a drag of 1-4 reports "
+        "0.15-0.3 s apart), 12 % layer toggles, 8 % GeoJSON exports (prepare + download)")
 
 
 @dataclass
@@ -59,6 +86,7 @@ class Stats:
     moves: list[float] = field(default_factory=list)
     exports: list[float] = field(default_factory=list)
     toggles: int = 0
+    runs: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -78,6 +106,25 @@ def rss_kib(pid: int) -> int:
                 kids = (t / "children").read_text().split()
                 todo.extend(int(k) for k in kids)
         except (OSError, ValueError):
+            continue
+    return total
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system, seconds) of ``pid`` and its descendants, from ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for t in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(k) for k in (t / "children").read_text().split())
+        except (OSError, ValueError, IndexError):
             continue
     return total
 
@@ -215,65 +262,163 @@ async def session(i: int, browser: Any, url: str, clock: Clock, settle_s: float,
     return st
 
 
-async def run(args: argparse.Namespace, url: str, pid: int | None) -> dict[str, Any]:
-    """Start the sessions, wait for them, gather the numbers."""
-    from playwright.async_api import async_playwright
+async def ws_session(i: int, url: str, clock: Clock, args: argparse.Namespace) -> Stats:
+    """One visitor over the protocol: open, then think–act until the clock stops, then a final check."""
+    rnd = random.Random(args.seed * 1000 + i)
+    st = Stats()
+    tab = AtlasTab(StSession(url), timeout_s=args.timeout)
+    try:
+        await asyncio.sleep(i * args.ramp)  # people arrive one after another
+        try:
+            await tab.open(f"date={from_day(rnd.randint(START, END)).isoformat()}")
+        finally:
+            await clock.ready()
+        layers = tab.layers()
+        while time.monotonic() < clock.until:
+            await asyncio.sleep(rnd.uniform(*THINK_S))
+            if time.monotonic() >= clock.until:
+                break
+            r = rnd.random()
+            try:
+                if r < P_EXPORT:
+                    took, _size = await tab.export_geojson()
+                    st.exports.append(took)
+                elif r < P_EXPORT + P_TOGGLE and layers:
+                    await tab.toggle(rnd.choice(layers))
+                    st.toggles += 1
+                else:
+                    n = rnd.randint(1, 4)
+                    first = rnd.randint(START, END)
+                    days = [from_day(min(END, max(START, first + k * rnd.randint(-40, 40)))) for k in range(n)]
+                    st.moves.append(await tab.move(days, gap_s=rnd.uniform(*DRAG_GAP_S)))
+            except (SyncError, TimeoutError) as exc:
+                st.errors.append(f"s{i}: {exc}")
+        # the last word: once input stops, the session must show its own last date
+        last = await tab.session.wait_idle(args.settle)
+        if last is None or tab.date is None:
+            st.errors.append(f"s{i}: no run finished")
+        elif bad := tab.check(last, tab.date):
+            st.errors.append(f"s{i}: after input stopped, out of sync with {tab.date}: {'; '.join(bad)}")
+        st.errors += [f"s{i}: {e}" for e in tab.session.errors]
+        st.runs = tab.session.runs_ok
+    except Exception as exc:  # noqa: BLE001 - a session that breaks is an error of the run
+        st.errors.append(f"s{i}: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        await tab.session.close()
+    return st
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        # warm-up: the first session loads the atlas and writes the component folder
-        warm = await browser.new_context()
-        wp = await warm.new_page()
-        await wp.goto(url + "/", wait_until="domcontentloaded", timeout=90000)
-        await map_frame(wp, 90)
-        await warm.close()
-        rss0 = rss_kib(pid) if pid else None
-        clock = Clock(args.sessions, args.seconds)
-        peak = [0]
 
-        async def watch() -> None:
-            await clock.go.wait()
-            while time.monotonic() < clock.until:
-                if pid:
-                    peak[0] = max(peak[0], rss_kib(pid))
-                await asyncio.sleep(1.0)
-
-        t_start = time.monotonic()
-        results = await asyncio.gather(
-            watch(), *(session(i, browser, url, clock, args.settle, args.seed) for i in range(args.sessions))
-        )
-        wall = time.monotonic() - t_start
-        await browser.close()
-    stats: list[Stats] = [r for r in results if isinstance(r, Stats)]
-    await asyncio.sleep(1.0)
-    rss_end = rss_kib(pid) if pid else None
+def summary(stats: list[Stats]) -> dict[str, Any]:
+    """Counts and percentiles over the sessions of one phase."""
     moves = [m for s in stats for m in s.moves]
     exports = [e for s in stats for e in s.exports]
-    errors = [e for s in stats for e in s.errors]
     return {
-        "sessions": args.sessions, "seconds": args.seconds, "wall_s": round(wall, 1),
-        "errors": errors, "date_moves": len(moves), "exports": len(exports),
-        "toggles": sum(s.toggles for s in stats),
+        "errors": [e for s in stats for e in s.errors], "date_moves": len(moves), "exports": len(exports),
+        "toggles": sum(s.toggles for s in stats), "script_runs": sum(s.runs for s in stats),
         "move_p50_s": pct(moves, 0.5), "move_p95_s": pct(moves, 0.95), "move_max_s": max(moves, default=None),
         "export_p50_s": pct(exports, 0.5), "export_p95_s": pct(exports, 0.95),
-        "rss_before_mib": rss0 and round(rss0 / 1024), "rss_peak_mib": peak[0] and round(peak[0] / 1024),
-        "rss_end_mib": rss_end and round(rss_end / 1024),
-        "rss_per_session_mib": (round((peak[0] - rss0) / 1024 / args.sessions, 1) if rss0 and peak[0] else None),
         "move_mean_s": statistics.fmean(moves) if moves else None,
     }
 
 
+async def phase(args: argparse.Namespace, url: str, pid: int | None, n: int, browsers: int) -> dict[str, Any]:
+    """``n`` protocol sessions (plus ``browsers`` real tabs) for ``args.seconds``; their numbers."""
+    rss0 = rss_kib(pid) if pid else None
+    cpu0 = cpu_s(pid) if pid else None
+    clock = Clock(n + browsers, args.seconds)
+    peak = [rss0 or 0]
+
+    async def watch() -> None:
+        await clock.go.wait()
+        while time.monotonic() < clock.until + args.settle:
+            if pid:
+                peak[0] = max(peak[0], rss_kib(pid))
+            await asyncio.sleep(1.0)
+
+    t_start = time.monotonic()
+    jobs: list[Any] = [ws_session(i, url, clock, args) for i in range(n)]
+    pw_ctx = None
+    if browsers:
+        from playwright.async_api import async_playwright
+
+        pw_ctx = async_playwright()
+        pw = await pw_ctx.__aenter__()
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        jobs += [session(n + i, browser, url, clock, args.settle, args.seed) for i in range(browsers)]
+    try:
+        watcher = asyncio.create_task(watch())
+        results = await asyncio.gather(*jobs)
+        watcher.cancel()
+    finally:
+        if pw_ctx is not None:
+            await browser.close()
+            await pw_ctx.__aexit__(None, None, None)
+    wall = time.monotonic() - t_start
+    cpu = cpu_s(pid) - cpu0 if pid and cpu0 is not None else None
+    await asyncio.sleep(5.0)  # closed sessions are dropped by the server
+    rss_end = rss_kib(pid) if pid else None
+    out = {"sessions": n, "browser_tabs": browsers, "seconds": args.seconds, "wall_s": round(wall, 1)}
+    out |= summary(list(results))
+    out |= {"server_cpu_s": cpu and round(cpu, 1),
+            "server_cpu_ms_per_run": (round(1000 * cpu / out["script_runs"]) if cpu and out["script_runs"] else None)}
+    out |= {
+        "rss_before_mib": rss0 and round(rss0 / 1024), "rss_peak_mib": peak[0] and round(peak[0] / 1024),
+        "rss_after_mib": rss_end and round(rss_end / 1024),
+        "rss_per_session_mib": (round((peak[0] - rss0) / 1024 / (n + browsers), 2) if rss0 and peak[0] else None),
+    }
+    return out
+
+
+async def run(args: argparse.Namespace, url: str, pid: int | None) -> dict[str, Any]:
+    """Warm up, then one session alone, then N together (or the browser mode alone)."""
+    warm = AtlasTab(StSession(url), timeout_s=120)
+    await warm.open()
+    await warm.session.close()
+    await asyncio.sleep(2.0)
+    if args.mode == "browser":
+        return {"mode": "browser", "many": await phase(args, url, pid, 0, args.sessions)}
+    one = await phase(args, url, pid, 1, 0)
+    many = await phase(args, url, pid, args.sessions, args.browsers)
+    ratio = {k: (round(many[k] / one[k], 2) if many.get(k) and one.get(k) else None)
+             for k in ("move_p95_s", "export_p95_s")}
+    return {"mode": "protocol", "pace": PACE, "one": one, "many": many, "p95_ratio_many_over_one": ratio}
+
+
+def load_average() -> str:
+    """``/proc/loadavg`` (1, 5, 15 min), to say how busy the machine was."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def show(name: str, res: dict[str, Any]) -> None:
+    print(f"--- {name}")
+    for k, v in res.items():
+        if k != "errors":
+            print(f"{k:>22}: {round(v, 3) if isinstance(v, float) else v}")
+    print(f"{'errors':>22}: {len(res['errors'])}")
+    for e in res["errors"][:30]:
+        print("   ", e)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
-    ap.add_argument("--seconds", type=float, default=120.0, help="length of the load phase (default 120)")
-    ap.add_argument("--settle", type=float, default=15.0, help="time a session's panel has to catch up at the end")
+    ap.add_argument("--sessions", type=int, default=20, help="concurrent sessions in the second phase (default 20)")
+    ap.add_argument("--seconds", type=float, default=60.0, help="length of each phase (default 60)")
+    ap.add_argument("--mode", choices=("protocol", "browser"), default="protocol")
+    ap.add_argument("--browsers", type=int, default=0, help="real Chromium tabs on top of the N sessions")
+    ap.add_argument("--settle", type=float, default=30.0, help="time a session has to get in sync at the end")
+    ap.add_argument("--timeout", type=float, default=30.0, help="a move/toggle/export slower than this is an error")
+    ap.add_argument("--ramp", type=float, default=0.25, help="seconds between session arrivals")
+    ap.add_argument("--script", default="serve.py", help="page the started server runs (serve.py as deployed)")
     ap.add_argument("--url", help="an already running app (loopback only); default: start one")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the numbers here")
     args = ap.parse_args(argv)
-    if not 1 <= args.sessions <= 40 or not 1 <= args.seconds <= 900:
-        ap.error("--sessions must be 1..40 and --seconds 1..900 (this is a bounded test)")
+    if not 1 <= args.sessions <= 60 or not 1 <= args.seconds <= 900 or not 0 <= args.browsers <= 10:
+        ap.error("--sessions must be 1..60, --seconds 1..900, --browsers 0..10 (this is a bounded test)")
+    load0 = load_average()
     if args.url:
         host = urlsplit(args.url).hostname or ""
         if host not in LOCAL_HOSTS and not host.startswith("127."):
@@ -281,19 +426,24 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(run(args, args.url.rstrip("/"), None))
     else:
         with tempfile.TemporaryDirectory(prefix="fef-load-") as tmp, \
-                AppServer(None, None, Path(tmp) / "streamlit.log") as server:
+                AppServer(None, None, Path(tmp) / "streamlit.log", script=args.script,
+                          health_timeout_s=180) as server:
             assert server.proc is not None
             out = asyncio.run(run(args, server.url, server.proc.pid))
-    for k, v in out.items():
-        if k != "errors":
-            print(f"{k:>22}: {round(v, 3) if isinstance(v, float) else v}")
-    print(f"{'errors':>22}: {len(out['errors'])}")
-    for e in out["errors"][:30]:
-        print("   ", e)
+    out["load_average_before_after"] = [load0, load_average()]
+    out["cpus"] = os.cpu_count()
+    errors = 0
+    for name in ("one", "many"):
+        if name in out:
+            show(f"{name}: {out[name]['sessions']} session(s) + {out[name]['browser_tabs']} tab(s)", out[name])
+            errors += len(out[name]["errors"])
+    for k in ("pace", "p95_ratio_many_over_one", "load_average_before_after", "cpus"):
+        if k in out:
+            print(f"{k}: {out[k]}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=2), encoding="utf-8")
-    return 1 if out["errors"] else 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
