@@ -95,6 +95,7 @@ def get_map_component():
 
 ss = st.session_state
 
+
 def _put(key: str, value: object) -> None:
     """Set a widget's value from the script, remembering it was sent (see :func:`_echo`)."""
     ss[key] = value
