@@ -1,7 +1,10 @@
 """Vendored browser assets (``static/vendor/``) and how maps point at them.
 
 Folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs by default; with no
-internet the map is blank. Here every map uses the copies vendored by
+internet the map is blank. The atlas needs only Leaflet (and milsymbol for unit symbols):
+jQuery serves folium's Popup and bring-to-front helpers, which the atlas does not use
+(its plugin builds popups from text nodes), so it is not loaded: one request less before the
+first map. Here every map uses the copies vendored by
 ``scripts/vendor_assets.py``: by URL when served (Streamlit's static file serving at
 ``/app/static/``), or inlined for a standalone HTML file.
 """
@@ -23,7 +26,6 @@ STATIC_URL = "/app/static"
 
 _JS = [
     ("leaflet", "leaflet/leaflet.js"),
-    ("jquery", "jquery/jquery.min.js"),
     # unit symbols (SVG from a SIDC) for the campaign layers
     ("milsymbol", "milsymbol/milsymbol.js"),
 ]

@@ -28,8 +28,6 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
             "package/LICENSE": "LICENSE",
         },
     ),
-    # folium's Popup builds its content with jQuery
-    "jquery": ("3.7.1", {"package/dist/jquery.min.js": "jquery.min.js", "package/LICENSE.txt": "LICENSE"}),
     # military unit symbols (APP-6 / MIL-STD-2525) drawn as SVG from each unit's SIDC
     "milsymbol": ("3.0.4", {"package/dist/milsymbol.js": "milsymbol.js", "package/LICENSE": "LICENSE"}),
     # two dates side by side (layers/plugins/compare.js); the package ships CommonJS source
@@ -46,7 +44,7 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
     ),
 }
 
-LICENCES = {"leaflet": "BSD-2-Clause", "jquery": "MIT", "milsymbol": "MIT", "leaflet-side-by-side": "MIT"}
+LICENCES = {"leaflet": "BSD-2-Clause", "milsymbol": "MIT", "leaflet-side-by-side": "MIT"}
 
 
 def _wrap_side_by_side(text: str) -> str:
