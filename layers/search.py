@@ -308,7 +308,7 @@ class SearchIndex:
         if camp is not None and camp.id != "overview":
             # a feature drawn for a campaign is shown within that campaign's dates
             first = max(first, to_day(dt.date.fromisoformat(camp.start)))
-            last = min(last, to_day(dt.date.fromisoformat(camp.end)) - 1)
+            last = min(last, to_day(dt.date.fromisoformat(camp.end)))  # a campaign's end is on its bar
             if current is None or not first <= current <= last:
                 current = to_day(dt.date.fromisoformat(camp.default_date))
         if current is not None and first <= current <= last:

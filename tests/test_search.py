@@ -117,3 +117,25 @@ def test_hit_for_an_id(index, atlas):
     hit = index.hit_for("kh_battle", day=dt.date(1920, 1, 1))
     assert hit is not None and hit.date.year == 1938 and hit.center is not None
     assert index.hit_for("no_such_feature") is None
+
+
+def test_campaign_features_are_shown_up_to_the_campaigns_last_day(index, atlas):
+    """A campaign's ``end`` is the last day of its date bar (layers.tours.campaign_span): a hit
+    for a feature drawn on that day, asked for on that day, keeps it (it used to jump to the
+    campaign's default date, as if the last day were outside the campaign)."""
+    import datetime as _dt
+
+    from layers.dates import to_day
+
+    checked = 0
+    for lid, layer in atlas.layers.items():
+        for i, props in enumerate(layer.gdf["properties"]):
+            camp = atlas.campaigns.get(str(props.get("campaign") or ""))
+            if camp is None or camp.id == "overview":
+                continue
+            end = min(to_day(_dt.date.fromisoformat(camp.end)), to_day(ATLAS_END))  # the bar stops at the atlas' end
+            if int(layer.gdf["start_day"].iloc[i]) <= end < int(layer.gdf["end_day"].iloc[i]):
+                hit = index.hit_for(str(props["id"]), day=end)
+                assert hit is not None and hit.day == end, (lid, props["id"], hit and hit.day, end)
+                checked += 1
+    assert checked, "no feature outlives its campaign: the test checks nothing"
