@@ -125,7 +125,9 @@ for _k in ("campaign_pick", "goto_date"):  # the browser holds ss[_k] now: older
 atlas = with_user_layers(get_atlas(), [u for u, _ in ss.get("user_layers", [])])
 
 # ---- view state: URL on first run, then session ----
-if "view" not in ss:
+# the session's first run sends the map first and stops there (see "below the map")
+first_run = "view" not in ss
+if first_run:
     overview = atlas.campaigns.get("overview")
     default = ViewState(
         date=dt.date.fromisoformat(overview.default_date) if overview else dt.date(1939, 8, 20),
@@ -229,6 +231,8 @@ def _take_map_report(value: object) -> bool:
         return False
     ss.last_seq = value.get("seq")
     try:
+    if value.get("ready") and "date" not in value:  # "painted" (time_sliced.js): nothing to adopt
+        return False
         new_date = dt.date.fromisoformat(value["date"])
         lat, lon = (float(x) for x in value["center"])
         update = {"date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"])}
@@ -344,6 +348,26 @@ if _take_map_report(value):
     view = ss.view
 
 # ---- narrative tour of the campaign (steps move date, view and layers; the URL has the step) ----
+# ---- below the map, and the sidebar: from the session's second run on ----
+# The browser loads each element type's code on first use, six requests at a time shared with the map
+# frame's scripts and data, and Python holds the GIL while it builds the tables; so the first run sends
+# the map alone. The map reports once it has painted (time_sliced.js), which starts the next run; if it
+# never does (a broken map page), a timer does after 10 s. The sidebar gets a placeholder so its width
+# is there from the start and the map is not resized when it fills.
+if first_run:
+    st.query_params.from_dict(view.to_query())
+    st.sidebar.caption("Loading the controls…")
+    st.caption("Loading the timeline and the tables…")
+
+    @st.fragment(run_every=10)
+    def _fallback() -> None:
+        if st.session_state.get("_fallback_armed"):
+            st.rerun(scope="app")
+        st.session_state._fallback_armed = True
+
+    _fallback()
+    st.stop()
+
 for msg in tour_errors:
     st.warning(md_escape("Tour not shown: " + msg), icon="⚠️")
 offer = tours.get(view.campaign)

@@ -168,16 +168,22 @@ async def panel_follows(page: Any, frame: Any, timeout_s: float) -> tuple[bool, 
         await asyncio.sleep(0.05)
 
 
-async def export_geojson(page: Any, timeout_s: float) -> float:
+async def export_geojson(page: Any, timeout_s: float, day_iso: str = "") -> float:
     """Open the export panel, prepare a GeoJSON file, wait for its download button (seconds).
 
     As a person would with the keyboard (the option list is virtualised, and a rerun started
     by the map's report can re-render it under the pointer): type the format's name, Enter.
     """
     label = "Data at this date — GeoJSON"
-    if not await page.locator("button", has_text="Prepare file").count():
-        await page.get_by_text("Export this map", exact=True).click()
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Format")
+    # Streamlit keeps a collapsed expander's content in the page, hidden: "Prepare file" is found
+    # (count() == 1) but not visible, so the panel must be opened when the button is not *visible*
+    # (testing count() left it closed, and clicking the hidden format box timed out after 30 s).
+    exp = page.locator("[data-testid='stExpander']").filter(has_text="Export this map")
+    prepare = exp.locator("button", has_text="Prepare file")
+    if not await prepare.is_visible():
+        await exp.locator("summary").click()
+        await prepare.wait_for(state="visible", timeout=timeout_s * 1000)
+    box = exp.locator("[data-testid='stSelectbox']").filter(has_text="Format")
     for _ in range(5):
         await box.click()
         await page.keyboard.type(label)
@@ -187,8 +193,9 @@ async def export_geojson(page: Any, timeout_s: float) -> float:
             break
         await page.keyboard.press("Escape")
     t0 = time.monotonic()
-    await page.locator("button", has_text="Prepare file").click()
-    await page.locator("[data-testid='stDownloadButton'] button").wait_for(timeout=timeout_s * 1000)
+    await prepare.click()
+    # the button names the file, and the file name the date: a button left from an earlier export does not count
+    await exp.locator("[data-testid='stDownloadButton'] button", has_text=day_iso).wait_for(timeout=timeout_s * 1000)
     return time.monotonic() - t0
 
 
@@ -228,7 +235,8 @@ async def session(i: int, browser: Any, url: str, clock: Clock, settle_s: float,
             r = rnd.random()
             if r < 0.08:
                 try:
-                    st.exports.append(await export_geojson(page, 60))
+                    day = from_day(int(await frame.evaluate("() => window.__fef.day"))).isoformat()
+                    st.exports.append(await export_geojson(page, 60, day))
                 except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
                     st.errors.append(f"s{i}: export failed: {type(exc).__name__}: {str(exc)[:120]}")
                 continue

@@ -435,6 +435,16 @@ function fefTimeSliced(map, cfg) {
     if (FEF.ready) { return; }
     FEF.ready = true;
     document.dispatchEvent(new CustomEvent("fef:ready"));
+    /* Tell Python the map has painted (after the next frame): the dashboard's first run sends
+     * the map alone and the rest of the page with the run this report starts (app.py). Not
+     * needed if a date or view report went out already: that one starts the run. */
+    if (inStreamlit) {
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          if (seq === 0) { seq = 1; post("streamlit:setComponentValue", { dataType: "json", value: { ready: true, seq: seq } }); }
+        }, 0);
+      });
+    }
   }
   if (inStreamlit) {
     /* Ready once the layers Streamlit asked for in its first render are drawn. */

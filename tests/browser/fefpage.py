@@ -463,7 +463,7 @@ class MapPage:
         return self.page.locator('iframe[src*="/component/"][src*="fef_map"]')
 
     def wait_ready(self, timeout_s: float = 30.0) -> None:
-        """Wait until the map frame exists and its first layers are drawn."""
+        """Wait until the map frame exists, its first layers are drawn and the rest of the page came."""
         from playwright.sync_api import Error as PlaywrightError
 
         deadline = time.monotonic() + timeout_s
@@ -471,6 +471,10 @@ class MapPage:
         while time.monotonic() < deadline:
             try:
                 if self.frame.evaluate("() => !!(window.__fef && window.__fef.ready)"):
+                    # the first run sends the map alone; the run its "painted" report starts sends
+                    # the rest, the sidebar last (app.py): wait for that too
+                    self.page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]').wait_for(
+                        state="attached", timeout=max(1.0, deadline - time.monotonic()) * 1000)
                     return
             except (LookupError, PlaywrightError) as exc:  # frame not there yet, or navigating
                 last = exc
