@@ -230,9 +230,9 @@ def _take_map_report(value: object) -> bool:
     if not isinstance(value, dict) or value.get("seq") == ss.last_seq:
         return False
     ss.last_seq = value.get("seq")
-    try:
     if value.get("ready") and "date" not in value:  # "painted" (time_sliced.js): nothing to adopt
         return False
+    try:
         new_date = dt.date.fromisoformat(value["date"])
         lat, lon = (float(x) for x in value["center"])
         update = {"date": min(max(new_date, ATLAS_START), ATLAS_END), "center": (lat, lon), "zoom": int(value["zoom"])}
@@ -347,7 +347,6 @@ value = fef_map(
 if _take_map_report(value):
     view = ss.view
 
-# ---- narrative tour of the campaign (steps move date, view and layers; the URL has the step) ----
 # ---- below the map, and the sidebar: from the session's second run on ----
 # The browser loads each element type's code on first use, six requests at a time shared with the map
 # frame's scripts and data, and Python holds the GIL while it builds the tables; so the first run sends
@@ -368,6 +367,7 @@ if first_run:
     _fallback()
     st.stop()
 
+# ---- narrative tour of the campaign (steps move date, view and layers; the URL has the step) ----
 for msg in tour_errors:
     st.warning(md_escape("Tour not shown: " + msg), icon="⚠️")
 offer = tours.get(view.campaign)
