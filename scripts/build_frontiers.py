@@ -558,8 +558,8 @@ def manchurian_territories(base: Base) -> list[dict[str, Any]]:
         description=("Manchukuo after the Japanese–Manchukuo conquest of Rehe (Jehol) in February–March 1933, "
                      "whose southern limit the Tanggu Truce (31 May 1933) fixed at the Great Wall. "
                      + common_mk + "Rehe's southern edge is a hand-drawn line standing for the Great Wall. "
-                     "It lasted until the state was dissolved on 17/18 August 1945 (Puyi abdicated; capital "
-                     "moved to Tonghua on 9 August)."),
+                     "It lasted until the state was dissolved on 17/18 August 1945 (Puyi abdicated; the move "
+                     "of the capital to Tonghua was ordered on 10 August)."),
         note=("Start date: fall of Chengde, 4 Mar 1933. Between March and May 1933 fighting continued along and "
               "south of the Wall; the demilitarised zone in Hebei is not drawn. " + west_note +
               "Rehe's Great Wall edge is hand-placed (about 20-30 km), not traced from a historical map. "

@@ -11,6 +11,10 @@ the sources describe by their limits rather than by garrison towns:
   Verkhneudinsk (April 1920) to its incorporation into the RSFSR (15 Nov 1922), drawn with
   modern first-order units of Natural Earth as stand-ins for the oblasts of the time.
 
+A ``[[feature]]`` may carry the source audit (``sources_agree`` / ``sources_disagree``, the union of
+its rows in ``sources/audit*.csv``); they are copied to the feature and any audited key missing
+from ``sources`` is appended to it.
+
 Station points are those of ``geodata/src/intervention.toml`` (with their sources) plus
 the few extra ``[places]`` of this table. Geometry recipes:
 
@@ -272,6 +276,9 @@ def build_features(table: dict[str, Any], base: Base | None = None) -> list[dict
             raise ValueError(f"{fid}: bad or duplicate id")
         seen.add(fid)
         declared = list(props.get("sources", []))
+        for key in [*props.get("sources_agree", []), *props.get("sources_disagree", [])]:
+            if key not in declared:  # audited sources are cited in full (SCHEMA.md, "Audit properties")
+                declared.append(key)
         if ne and "naturalearth_10m" not in declared:
             declared.append("naturalearth_10m")
         props["sources"] = di._merge_sources(declared, places, used)

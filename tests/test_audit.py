@@ -109,12 +109,12 @@ def fix_problems(row: dict[str, str], feat: dict) -> list[str]:
         old = dt.datetime.strptime(m[0], "%d %B %Y").date().isoformat()
         if feat["properties"].get(row["field"]) == old:
             problems.append(f"{row['field']} is still the old {old}")
-    elif row["field"] == "note":
+    elif row["field"] in ("note", "description"):
         m = re.search(r"'([^']{10,})'", row["claim"])
         if not m:
-            return [*problems, "note claim has no 'quoted old wording' to compare"]
-        if m[1] in str(feat["properties"].get("note") or ""):
-            problems.append(f"the note still says {m[1]!r}")
+            return [*problems, f"{row['field']} claim has no 'quoted old wording' to compare"]
+        if m[1] in str(feat["properties"].get(row["field"]) or ""):
+            problems.append(f"the {row['field']} still says {m[1]!r}")
     else:
         problems.append(f"no check for fixed field {row['field']!r}")
     return problems
@@ -164,6 +164,9 @@ def test_fix_check_can_fail():
     amur = FEATURES["mf_mk_su_amur"]
     row = {"field": "note", "claim": "The note said 'runs in the Kazakevich channel'", "sources_agree": "",
            "sources_disagree": ""}
+    assert any("still says" in p for p in fix_problems(row, amur))
+    row = {"field": "description", "claim": "The description said 'Amur from the Shilka-Argun confluence'",
+           "sources_agree": "", "sources_disagree": ""}
     assert any("still says" in p for p in fix_problems(row, amur))
 
 
