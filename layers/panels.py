@@ -6,6 +6,7 @@ Plain pandas; the app only displays them, the tests check them.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -26,27 +27,61 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
-def _on_map(
-    atlas: Atlas, day: dt.date | int, layer_ids: Iterable[str], *, with_geometry: bool = False
-) -> Iterator[tuple[Layer, dict[str, Any]]]:
-    """``(layer, properties)`` of every feature that exists on ``day`` in ``layer_ids``.
+#: Per layer, its features' panel rows (they do not depend on the date), built on first use:
+#: a rerun then only picks the rows of the day (issue 11, load: the tables were a fifth of a
+#: rerun). Keyed by the layer object (kept, so a recycled ``id`` cannot match), bounded.
+_ROWS: dict[int, tuple[Layer, list[dict[str, Any]], list[list[dict[str, Any]]]]] = {}
+_ROWS_LOCK = threading.Lock()
+_ROWS_MAX = 512
 
-    With ``with_geometry`` the properties get a ``_drawn`` flag: whether the feature has a
-    geometry, i.e. whether the map draws it (events without a place are only listed).
-    """
+
+def _layer_rows(atlas: Atlas, layer: Layer) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """``(feature rows, figure rows per feature)`` of ``layer``, in row order (cached)."""
+    with _ROWS_LOCK:
+        hit = _ROWS.get(id(layer))
+    if hit is not None and hit[0] is layer:
+        return hit[1], hit[2]
+    geoms = layer.gdf.geometry.array
+    feats, figures = [], []
+    for i, props in enumerate(layer.gdf["properties"].to_numpy()):
+        feats.append({
+            "layer": layer.spec.title,
+            "id": props["id"],
+            "name": props["name"],
+            "kind": props["kind"].replace("_", " "),
+            "dates": date_range_text(props),
+            "certainty": props["certainty"].replace("_", " "),
+            "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
+            "drawn": geoms[i] is not None,
+        })
+        rows = []
+        for label, figs in figures_by_label(props).items():
+            disagree = len({(f["value"], f.get("value_max")) for f in figs}) > 1
+            for f in figs:
+                rows.append({
+                    "feature": props["name"],
+                    "figure": label,
+                    "value": format_figure(f),
+                    "source": atlas.bibliography.short(f["source"]),
+                    "note": f.get("note") or "",
+                    "sources_disagree": disagree,
+                })
+        figures.append(rows)
+    with _ROWS_LOCK:
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.pop(next(iter(_ROWS)))
+        _ROWS[id(layer)] = (layer, feats, figures)
+    return feats, figures
+
+
+def _rows_on(atlas: Atlas, day: dt.date | int, layer_ids: Iterable[str]) -> Iterator[tuple[Layer, int]]:
+    """``(layer, row position)`` of every feature that exists on ``day`` in ``layer_ids``."""
     d = day if isinstance(day, int) else to_day(day)
     for lid in layer_ids:
         layer = atlas.layers.get(lid)
         if layer is not None:
-            # row positions, not a GeoDataFrame slice: building a frame per layer and panel was
-            # most of a rerun's table work (issue 11, load test)
-            rows = np.flatnonzero(mask_at(layer.gdf, d))
-            if not len(rows):
-                continue
-            props = layer.gdf["properties"].to_numpy()
-            geoms = layer.gdf.geometry.array if with_geometry else None
-            for i in rows:
-                yield layer, ({**props[i], "_drawn": geoms[i] is not None} if geoms is not None else props[i])
+            for i in np.flatnonzero(mask_at(layer.gdf, d)):
+                yield layer, int(i)
 
 
 def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -57,20 +92,7 @@ def visible_features(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tu
     ``drawn`` (whether the map draws it: events without a place are listed, not drawn, so
     the map's count is the number of ``drawn`` rows).
     """
-    rows = []
-    for layer, props in _on_map(atlas, day, layer_ids, with_geometry=True):
-        rows.append(
-            {
-                "drawn": props["_drawn"],
-                "layer": layer.spec.title,
-                "id": props["id"],
-                "name": props["name"],
-                "kind": props["kind"].replace("_", " "),
-                "dates": date_range_text(props),
-                "certainty": props["certainty"].replace("_", " "),
-                "sources": "; ".join(atlas.bibliography.short(k) for k in props["sources"]),
-            }
-        )
+    rows = [_layer_rows(atlas, layer)[0][i] for layer, i in _rows_on(atlas, day, layer_ids)]
     return pd.DataFrame(rows, columns=["layer", "id", "name", "kind", "dates", "certainty", "sources", "drawn"])
 
 
@@ -79,21 +101,7 @@ def figures_table(atlas: Atlas, day: dt.date | int, layer_ids: list[str] | tuple
 
     Columns: ``feature``, ``figure``, ``value``, ``source``, ``note``, ``sources_disagree``.
     """
-    rows = []
-    for _layer, props in _on_map(atlas, day, layer_ids):
-        for label, figs in figures_by_label(props).items():
-            disagree = len({(f["value"], f.get("value_max")) for f in figs}) > 1
-            for f in figs:
-                rows.append(
-                    {
-                        "feature": props["name"],
-                        "figure": label,
-                        "value": format_figure(f),
-                        "source": atlas.bibliography.short(f["source"]),
-                        "note": f.get("note") or "",
-                        "sources_disagree": disagree,
-                    }
-                )
+    rows = [r for layer, i in _rows_on(atlas, day, layer_ids) for r in _layer_rows(atlas, layer)[1][i]]
     return pd.DataFrame(rows, columns=["feature", "figure", "value", "source", "note", "sources_disagree"])
 
 
