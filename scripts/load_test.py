@@ -37,6 +37,7 @@ Usage::
     .venv/bin/python scripts/load_test.py                          # 1 then 20 sessions, 60 s each
     .venv/bin/python scripts/load_test.py --sessions 20 --seconds 90 --json bench-results/load.json
     .venv/bin/python scripts/load_test.py --browsers 2             # plus two real tabs
+    .venv/bin/python scripts/load_test.py --rounds 3               # the 20 sessions 3 times: memory growth
     .venv/bin/python scripts/load_test.py --mode browser --sessions 4
 """
 
@@ -389,7 +390,10 @@ async def run(args: argparse.Namespace, url: str, pid: int | None) -> dict[str, 
     many = await phase(args, url, pid, args.sessions, args.browsers)
     ratio = {k: (round(many[k] / one[k], 2) if many.get(k) and one.get(k) else None)
              for k in ("move_p95_s", "export_p95_s")}
-    return {"mode": "protocol", "pace": PACE, "one": one, "many": many, "p95_ratio_many_over_one": ratio}
+    out = {"mode": "protocol", "pace": PACE, "one": one, "many": many, "p95_ratio_many_over_one": ratio}
+    for r in range(2, args.rounds + 1):  # the same load again with new sessions: does memory keep growing?
+        out[f"many_round{r}"] = await phase(args, url, pid, args.sessions, args.browsers)
+    return out
 
 
 def load_average() -> str:
@@ -416,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0, help="length of each phase (default 60)")
     ap.add_argument("--mode", choices=("protocol", "browser"), default="protocol")
     ap.add_argument("--browsers", type=int, default=0, help="real Chromium tabs on top of the N sessions")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the N-session phase this many times, new sessions each time (memory growth)")
     ap.add_argument("--settle", type=float, default=30.0, help="time a session has to get in sync at the end")
     ap.add_argument("--timeout", type=float, default=30.0, help="a move/toggle/export slower than this is an error")
     ap.add_argument("--ramp", type=float, default=0.25, help="seconds between session arrivals")
@@ -424,8 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the numbers here")
     args = ap.parse_args(argv)
-    if not 1 <= args.sessions <= 60 or not 1 <= args.seconds <= 900 or not 0 <= args.browsers <= 10:
-        ap.error("--sessions must be 1..60, --seconds 1..900, --browsers 0..10 (this is a bounded test)")
+    if not 1 <= args.sessions <= 60 or not 1 <= args.seconds <= 900 or not 0 <= args.browsers <= 10 \
+            or not 1 <= args.rounds <= 5:
+        ap.error("--sessions must be 1..60, --seconds 1..900, --browsers 0..10, --rounds 1..5 (a bounded test)")
     load0 = load_average()
     if args.url:
         host = urlsplit(args.url).hostname or ""
@@ -441,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     out["load_average_before_after"] = [load0, load_average()]
     out["cpus"] = os.cpu_count()
     errors = 0
-    for name in ("one", "many"):
+    for name in ("one", "many", *(f"many_round{r}" for r in range(2, args.rounds + 1))):
         if name in out:
             show(f"{name}: {out[name]['sessions']} session(s) + {out[name]['browser_tabs']} tab(s)", out[name])
             errors += len(out[name]["errors"])
