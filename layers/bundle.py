@@ -8,6 +8,7 @@ The browser only filters by day and draws; it never builds HTML from data.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -180,8 +181,10 @@ _PLACE_PRIORITY = {
     "village": 40, "settlement": 40, "rail_station": 35, "hill": 38,
 }
 #: Unit echelons, higher first, with the label priority and the zoom from which the name shows.
+#: As on a printed campaign atlas's theatre plate, fronts, army groups and armies are named
+#: at theatre scale (zoom 3–4: all Manchuria on one screen), divisions and below only closer in.
 ECHELON_RANK = {
-    "command": (84, 5), "front": (84, 5), "army_group": (82, 5), "army": (80, 6), "corps": (76, 7),
+    "command": (84, 3), "front": (84, 3), "army_group": (82, 3), "army": (80, 4), "corps": (76, 6),
     "division": (72, 8), "brigade": (66, 9), "regiment": (60, 9), "battalion": (52, 10),
     "company": (44, 11), "platoon": (40, 12), "section": (38, 12), "squad": (36, 12), "team": (34, 12),
 }
@@ -201,6 +204,8 @@ def label_priority(spec_group: str, props: dict[str, Any]) -> int:
         return _PLACE_PRIORITY.get(kind, 30)
     if kind in KEY_PLACE_KINDS:
         return 95 if kind == "battle_site" else 90
+    if kind == "movement" and props.get("label"):
+        return 66  # a named arrow (an army's axis) before towns and events
     return {"position": 64, "event": 58, "movement": 50}.get(kind, 45)
 
 
@@ -220,12 +225,15 @@ def generic_sidc(sidc: str) -> str:
 def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) -> tuple[str, int] | None:
     """The map label of a feature and the zoom from which it shows, if it has one.
 
-    Features with an explicit ``label`` are labelled from zoom 6; points of the reference
+    Features with an explicit ``label`` are labelled from zoom 6, named movements (the
+    arrows of an army's axis, drawn at theatre scale) from zoom 4; points of the reference
     layers (places) by their kind (:data:`LABEL_ZOOM`). Units are named next to their
     symbol by the browser (see ``unit``), not by a separate label.
     """
     if props.get("kind") == "unit":
         return None
+    if props.get("label") and props.get("kind") == "movement":
+        return str(props["label"]), 4
     if props.get("label"):
         return str(props["label"]), 6
     if spec_group == "campaign" and geom_type == "Point" and props["kind"] in KEY_PLACE_KINDS:
@@ -233,6 +241,32 @@ def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) ->
     if spec_group == "reference" and geom_type in ("Point", "MultiPoint") and props["kind"] in LABEL_ZOOM:
         return str(props["name"]), LABEL_ZOOM[props["kind"]]
     return None
+
+
+def arrow_dates(props: dict[str, Any]) -> str | None:
+    """The days of a movement, for its arrow's label: ``9–19 Aug``, ``28 Jul – 2 Aug``, ``9 Aug``.
+
+    Dates are half-open, so the last day shown is the day before ``end_date``. Only dates
+    known to the day, without an uncertain or approximate EDTF form, are written on the
+    map (the popup has the rest); otherwise ``None``.
+    """
+    start, end = props.get("start_date"), props.get("end_date")
+    if not (isinstance(start, str) and isinstance(end, str) and len(start) == 10 and len(end) == 10):
+        return None
+    for key in ("start_date:edtf", "end_date:edtf"):
+        edtf = props.get(key)
+        if isinstance(edtf, str) and any(c in edtf for c in "?~%[]{}.X"):
+            return None
+    try:
+        first = dt.date.fromisoformat(start)
+        last = dt.date.fromisoformat(end) - dt.timedelta(days=1)
+    except ValueError:
+        return None
+    if last <= first:
+        return f"{first.day} {first:%b}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}\u2013{last.day} {last:%b}"
+    return f"{first.day} {first:%b} \u2013 {last.day} {last:%b}"
 
 
 def _shape_of(geom: shapely.Geometry | None, kind: str) -> str:
@@ -329,7 +363,8 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         "legend": [[label, shape, style index(, sidc)]]}``; each feature is ``{"g":
         geometry, "s": start_day, "e": end_day or None, "y": style index, "k": kind,
         "t": tooltip html, "p": popup html, "lg": legend row, "c": certainty}``, plus ``"l"``/``"lz"``/
-        ``"lp"`` (label, its minimum zoom and priority) when labelled and, for units,
+        ``"lp"`` (label, its minimum zoom and priority) when labelled, ``"ld"`` (the days of
+        a labelled movement, :func:`arrow_dates`) and, for units,
         ``"u": {"sidc", "n": name, "lz", "lp"}`` (drawn as a symbol by ``units.js``).
         ``"certainty"`` lists the certainty classes present (label, meaning, dash pattern;
         :func:`layers.styling.certainty_legend`): lines and area outlines are drawn solid when
@@ -377,6 +412,9 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         lab = label_rule(spec.group, props, gtype)
         if lab:
             extra.update({"l": lab[0], "lz": lab[1], "lp": label_priority(spec.group, props)})
+            when = arrow_dates(props) if kind == "movement" else None
+            if when and when not in lab[0]:
+                extra["ld"] = when  # shown after the label where room allows (units.js)
         popup = popup_html(props, atlas.bibliography, spec.title)
         feats.append(
             {

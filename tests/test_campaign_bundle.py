@@ -11,7 +11,15 @@ import pytest
 from shapely.geometry import LineString
 
 from layers import load_atlas
-from layers.bundle import curve_line, generic_sidc, label_priority, layer_bundle
+from layers.bundle import (
+    ECHELON_RANK,
+    arrow_dates,
+    curve_line,
+    generic_sidc,
+    label_priority,
+    label_rule,
+    layer_bundle,
+)
 from layers.viewstate import ViewState
 from layers.webmap import standalone_html
 
@@ -61,6 +69,29 @@ def test_label_priority_puts_key_places_and_high_echelons_first():
     assert label_priority("reference", {"kind": "village"}) < label_priority("reference", {"kind": "city"})
     assert label_priority("campaign", {"kind": "unit", "echelon": "army"}) > \
         label_priority("campaign", {"kind": "unit", "echelon": "regiment"})
+
+
+def test_higher_echelons_are_named_at_theatre_scale():
+    """As on a printed theatre plate: fronts and armies named at zoom 3–4, divisions and
+    regiments only closer in; a named movement (an army's arrow) from zoom 4."""
+    zoom = {k: v[1] for k, v in ECHELON_RANK.items()}
+    assert zoom["front"] <= 3 and zoom["army_group"] <= 3 and zoom["army"] <= 4
+    assert zoom["army"] < zoom["corps"] < zoom["division"] < zoom["regiment"]
+    assert label_rule("campaign", {"kind": "movement", "label": "39 A"}, "LineString") == ("39 A", 4)
+    assert label_rule("campaign", {"kind": "fortified_region", "label": "Hailar FR"}, "Point") == ("Hailar FR", 6)
+    named = label_priority("campaign", {"kind": "movement", "label": "39 A"})
+    assert named > label_priority("reference", {"kind": "town"})
+    assert named > label_priority("campaign", {"kind": "movement"})
+
+
+def test_arrow_dates_give_the_last_day_before_the_half_open_end():
+    assert arrow_dates({"start_date": "1945-08-09", "end_date": "1945-08-20"}) == "9\u201319 Aug"
+    assert arrow_dates({"start_date": "1938-07-29", "end_date": "1938-08-03"}) == "29 Jul \u2013 2 Aug"
+    assert arrow_dates({"start_date": "1945-08-09", "end_date": "1945-08-10"}) == "9 Aug"
+    # not known to the day, or uncertain: no date on the map (the popup has it)
+    assert arrow_dates({"start_date": "1945-08", "end_date": "1945-08-20"}) is None
+    assert arrow_dates({"start_date": "1945-08-09", "end_date": None}) is None
+    assert arrow_dates({"start_date": "1945-08-09", "end_date": "1945-08-20", "start_date:edtf": "1945-08-09~"}) is None
 
 
 def test_bundle_gives_units_their_symbol_and_legend_rows(units_atlas):

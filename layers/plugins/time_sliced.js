@@ -105,6 +105,11 @@ function fefTimeSliced(map, cfg) {
       if (f.l) {
         var span = document.createElement("span");
         span.textContent = f.l;
+        if (f.ld) {  /* a movement's days: units.js drops them when there is no room */
+          span.textContent = f.l + " \u00b7 " + f.ld;
+          span.setAttribute("data-short", f.l);
+          span.setAttribute("data-full", span.textContent);
+        }
         var at = lyr.getBounds().getCenter();
         var lab = L.marker(at, {
           icon: L.divIcon({ className: "fef-label fef-lz-" + f.lz, html: span, iconSize: null, iconAnchor: [-7, 9] }),

@@ -383,6 +383,8 @@
     for (i = 0; i < els.length; i++) {  // reset first, then measure: one layout for all
       els[i].classList.remove("fef-collide");
       if (els[i].style.transform) { els[i].style.transform = ""; }
+      var full = els[i].getAttribute("data-full");  // a movement's label with its days
+      if (full && els[i].textContent !== full) { els[i].textContent = full; }
     }
     for (i = 0; i < els.length; i++) {
       var el = els[i];
@@ -412,6 +414,18 @@
     }
     items.forEach(function (it) {
       if (samePoint(it)) { it.el.classList.add("fef-collide"); hidden++; return; }
+      if (place(it)) { return; }
+      /* no room for an arrow's label with its days: try the unit's name alone */
+      var short = it.el.getAttribute("data-short");
+      if (short && it.el.textContent !== short) {
+        it.el.textContent = short;
+        it.r = it.el.getBoundingClientRect();
+        if (place(it)) { return; }
+      }
+      it.el.classList.add("fef-collide");
+      hidden++;
+    });
+    function place(it) {
       var w = it.r.width, h = it.r.height, spots = candidates(w, h, it.cap, it.el);
       /* first a place clear of symbols too; key places may then cover a symbol */
       var tries = spots.map(function (sp) { return [sp[0], sp[1], true]; });
@@ -433,12 +447,11 @@
             it.el.style.transform = it.cap ? "translate(calc(-50% + " + dx + "px)," + dy + "px)"
               : "translate(" + dx + "px," + dy + "px)";
           }
-          return;
+          return true;
         }
       }
-      it.el.classList.add("fef-collide");
-      hidden++;
-    });
+      return false;
+    }
     FEF.labels = { shown: kept.length, hidden: hidden, runs: FEF.labels.runs + 1 };
   }
 
