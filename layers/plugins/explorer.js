@@ -73,13 +73,32 @@
   FEF.speed = 1;
 
   /* ---- the event of the day, and a readable value for the range ---- */
+  /* one line under the bar (a busy day, e.g. 9 Aug 1945, would cover the map with three):
+   * the first event, then "+N more" that unfolds the others on click */
   var evLine = el("div", { "class": "fef-event-name", "aria-live": "polite" });
+  var evText = el("span", { "class": "fef-ev-text" });
+  var evMore = el("button", { type: "button", "class": "fef-ev-more", "aria-expanded": "false" });
+  evLine.appendChild(evText);
+  evLine.appendChild(evMore);
   bar.appendChild(evLine);
+  var evOpen = false, evDay = null;
+  function showEvents(name) {
+    var parts = name ? name.split("; ") : [];
+    evText.textContent = parts.length ? "\u25c6 " + (evOpen ? parts.join("; ") : parts[0]) : "";
+    evText.title = parts.join("; ");
+    evMore.textContent = evOpen ? "less" : "+" + (parts.length - 1) + " more";
+    evMore.title = evOpen ? "Show only the first event of the day" : "Show every event of the day";
+    evMore.setAttribute("aria-expanded", evOpen ? "true" : "false");
+    evMore.style.display = parts.length > 1 ? "" : "none";
+    evLine.classList.toggle("fef-ev-open", evOpen);
+    evLine.style.display = name ? "" : "none";
+  }
+  evMore.addEventListener("click", function () { evOpen = !evOpen; showEvents(eventName[evDay]); });
   function onDay(day) {
     if (range) { range.setAttribute("aria-valuetext", api.human(day)); }
     var name = eventName[day];
-    evLine.textContent = name ? "\u25c6 " + name : "";
-    evLine.style.display = name ? "" : "none";
+    if (day !== evDay) { evOpen = false; evDay = day; }
+    showEvents(name);
     prevEv.disabled = !chron.some(function (c) { return c[0] < day && c[0] >= cfg.start; });
     nextEv.disabled = !chron.some(function (c) { return c[0] > day && c[0] <= cfg.end; });
   }
