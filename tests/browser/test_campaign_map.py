@@ -308,3 +308,59 @@ def test_arrowheads_keep_their_size_on_screen(page: Any, units_app: tuple[str, D
         assert biggest <= 30, f"an arrowhead grew to {biggest:.0f} px at zoom {mp.view()['zoom']}"
         sizes[mp.view()["zoom"]] = biggest
     assert max(sizes.values()) >= 10, f"arrowheads too small to see: {sizes}"
+
+
+def test_theatre_plate_names_armies_and_dates_their_arrows(page: Any, units_app: tuple[str, DataSet]) -> None:
+    """Manchuria on 9 Aug 1945 at its theatre view (zoom 4–5): as on a printed theatre plate,
+    the armies and area armies are named and the armies' arrows carry their name (and their
+    days where room allows), with no two labels overlapping."""
+    url, ds = units_app
+    camp = ds.atlas.campaigns.get("manchuria_1945")
+    if camp is None:
+        pytest.skip("no manchuria_1945 campaign in this data")
+    layers = [lid for lid in camp.layers if lid in ds.atlas.layers]
+    day = to_day("1945-08-09")
+    mp = open_app(page, url, app_query(day, layers, campaign="manchuria_1945"))
+    mp.wait_day(day)
+    mp.wait_drawn(ds.expected_ids(day, layers))
+    wait_settled(mp)
+    assert mp.view()["zoom"] <= 5, mp.view()
+    labels = mp.frame.evaluate(JS_LABELS)
+    shown = [x["text"] for x in labels if x["shown"] and x["inside"]]
+    # unit captions of armies and area armies (higher echelons, lz <= 4)
+    assert any(t.endswith("Army") for t in shown), shown
+    # the arrows of the armies' axes: "39 A", "6 Gds TA · 9–19 Aug"
+    arrows = [t for t in shown if t.split(" · ")[0].endswith((" A", " TA", " RBA"))]
+    assert len(arrows) >= 3, shown
+    assert any(" · " in t and "Aug" in t for t in arrows), arrows
+    assert overlapping(labels) == []
+
+
+def test_busy_day_events_take_one_line(page: Any, units_app: tuple[str, DataSet]) -> None:
+    """9 Aug 1945 has several chronology events: one line under the date bar, then
+    '+N more' unfolds them all (and folds them again)."""
+    url, ds = units_app
+    if "chronology" not in ds.atlas.layers or "manchuria_1945" not in ds.atlas.campaigns:
+        pytest.skip("no chronology or manchuria_1945 in this data")
+    day = to_day("1945-08-09")
+    layers = [lid for lid in ds.atlas.campaigns["manchuria_1945"].layers if lid in ds.atlas.layers]
+    mp = open_app(page, url, app_query(day, layers, campaign="manchuria_1945"))
+    mp.wait_day(day)
+    line = mp.frame.locator(".fef-event-name")
+    more = line.locator(".fef-ev-more")
+    text = line.locator(".fef-ev-text")
+    names = text.get_attribute("title") or ""
+    n = len(names.split("; "))
+    if n < 2:
+        pytest.skip(f"only one event on 9 Aug 1945 in this data: {names!r}")
+    one_line = text.evaluate("e => e.getBoundingClientRect().height")
+    assert one_line < 20, one_line
+    assert more.text_content() == f"+{n - 1} more" and more.get_attribute("aria-expanded") == "false"
+    assert names.split("; ")[0] in (text.text_content() or "")
+    more.click()
+    assert more.get_attribute("aria-expanded") == "true"
+    assert all(nm in (text.text_content() or "") for nm in names.split("; "))
+    assert text.evaluate("e => e.getBoundingClientRect().height") > one_line
+    more.click()
+    assert more.get_attribute("aria-expanded") == "false"
+    assert text.evaluate("e => e.getBoundingClientRect().height") == one_line
