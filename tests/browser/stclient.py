@@ -212,6 +212,8 @@ class StSession:
         self.closed: BaseException | str | None = None
         self.errors: list[str] = []
         self.sent = 0
+        #: Cookies set when the page was loaded (sent with the websocket and fetches).
+        self.cookies: dict[str, str] = {}
         #: Runs finished successfully (all of them; ``runs`` keeps only the last 50).
         self.runs_ok = 0
         self._changed = asyncio.Condition()
@@ -226,16 +228,33 @@ class StSession:
         Run
             The first run, finished successfully.
         """
-        headers = {"Origin": self.origin} if self.origin else None
+        # the page itself first, as a browser loads it: its cookies (a reverse proxy's sticky
+        # replica cookie, deploy/nginx.conf.template) go with the websocket and every fetch
+        await asyncio.to_thread(self._load_page, timeout_s)
+        headers = {"Origin": self.origin} if self.origin else {}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
         self.ws = await websockets.connect(
             self.ws_url, subprotocols=[websockets.Subprotocol("streamlit")], max_size=None,
-            additional_headers=headers, open_timeout=timeout_s, ping_interval=None,
+            additional_headers=headers or None, open_timeout=timeout_s, ping_interval=None,
         )
         self._reader = asyncio.create_task(self._read(), name=f"stclient-read-{id(self)}")
         self.query_string = query_string.lstrip("?")
         mark = time.monotonic()
         await self.send_rerun()
         return await self.wait_run(lambda r: True, since=mark, timeout_s=timeout_s)
+
+    def _load_page(self, timeout_s: float) -> None:
+        with urllib.request.urlopen(self.base_url + "/", timeout=timeout_s) as r:
+            r.read()
+            for raw in r.headers.get_all("Set-Cookie") or []:
+                name, _, value = raw.split(";", 1)[0].partition("=")
+                if name.strip():
+                    self.cookies[name.strip()] = value.strip()
+
+    def cookie_header(self) -> str:
+        """The ``Cookie`` header this session sends (cookies set by the page load)."""
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     async def close(self) -> None:
         """Close the websocket (the server ends the session as for a closed tab)."""
@@ -470,8 +489,9 @@ class StSession:
         full = url if url.startswith(("http://", "https://")) else self.base_url + "/" + url.lstrip("/")
 
         def get() -> tuple[int, str, bytes]:
+            req = urllib.request.Request(full, headers={"Cookie": self.cookie_header()} if self.cookies else {})
             try:
-                with urllib.request.urlopen(full, timeout=timeout_s) as r:
+                with urllib.request.urlopen(req, timeout=timeout_s) as r:
                     return int(r.status), str(r.headers.get("Content-Type", "")), r.read()
             except urllib.error.HTTPError as exc:
                 return int(exc.code), str(exc.headers.get("Content-Type", "")), exc.read()
