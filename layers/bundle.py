@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +244,9 @@ def label_rule(spec_group: str, props: dict[str, Any], geom_type: str | None) ->
     return None
 
 
+_DATED = re.compile(r"\b\d{1,2}(?:\u2013\d{1,2})? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+
+
 def arrow_dates(props: dict[str, Any]) -> str | None:
     """The days of a movement, for its arrow's label: ``9–19 Aug``, ``28 Jul – 2 Aug``, ``9 Aug``.
 
@@ -413,7 +417,7 @@ def layer_bundle(atlas: Atlas, layer: Layer) -> dict[str, Any]:
         if lab:
             extra.update({"l": lab[0], "lz": lab[1], "lp": label_priority(spec.group, props)})
             when = arrow_dates(props) if kind == "movement" else None
-            if when and when not in lab[0]:
+            if when and not _DATED.search(lab[0]):  # "Assault 6 Aug (north)" is dated already
                 extra["ld"] = when  # shown after the label where room allows (units.js)
         popup = popup_html(props, atlas.bibliography, spec.title)
         feats.append(
