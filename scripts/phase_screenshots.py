@@ -18,6 +18,11 @@ the day shown, and written as an indexed-colour PNG to ``docs/phases/<campaign>.
 
 ``docs/timeline.png`` is the timeline of events under the map (overview, all years).
 
+``--readme`` instead retakes the README's top pictures: ``docs/screenshot.png`` (the whole
+dashboard, 1440 × 900, on Khalkhin Gol on 20 Aug 1939), ``docs/campaign_khalkhin_gol.png``
+(the map on 26 Aug 1939) and ``docs/campaign_lake_khasan.png`` (the map on 6 Aug 1938), each
+at the view of the phase of that date (:data:`README_SHOTS`).
+
 Deterministic: fixed viewport, fixed days and views from the data, no animation; the same
 data gives the same pictures (up to font hinting). The page fails the run on a console
 error or on any request that leaves localhost. Takes about three minutes.
@@ -52,6 +57,14 @@ GAP, CAPTION_H, MARGIN, HEADER_H = 14, 44, 16, 40
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 COLOURS = 112  # palette of the written PNGs (maps use few colours; keeps each sheet small)
+
+#: the README's pictures: (file in docs/, campaign, date, what is photographed)
+README_SHOTS = (
+    ("screenshot.png", "khalkhin_gol", "1939-08-20", "page"),
+    ("campaign_khalkhin_gol.png", "khalkhin_gol", "1939-08-26", "map"),
+    ("campaign_lake_khasan.png", "lake_khasan", "1938-08-06", "map"),
+)
+README_VIEWPORT = {"width": 1440, "height": 900}  # the map frame comes out about 980 × 640 px
 
 JS_SETTLE = "() => window.__fef && window.__fef.labels ? [window.__fef.labels.runs, window.__fef.day] : null"
 
@@ -185,6 +198,30 @@ def shoot_timeline(page: Any, url: str, out: Path) -> int:
     return save_small(Image.open(io.BytesIO(png)).convert("RGB"), out)
 
 
+def shoot_readme(page: Any, url: str, out_dir: Path, atlas: Any) -> None:
+    """The README's top pictures (:data:`README_SHOTS`), written to ``out_dir``.
+
+    A map picture whose date is its phase's ``default_date`` is taken at the phase's view
+    (its tick pressed), as a reader who follows the phases sees it.
+    """
+    for name, campaign, date, what in README_SHOTS:
+        mp = open_campaign(page, url, campaign, date)
+        day = dt.date.fromisoformat(date)
+        phase = next((ph for ph in atlas.campaigns[campaign].phases
+                      if dt.date.fromisoformat(ph.start) <= day < dt.date.fromisoformat(ph.end)), None)
+        if what == "map" and phase is not None and (phase.default_date or phase.start) == date:
+            mp.frame.locator(f'.fef-phase-tick[data-phase="{phase.id}"]').click()
+            settle(mp, to_day(day))
+        if what == "page":
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.wait_for_timeout(300)
+            png = page.screenshot(animations="disabled")
+        else:
+            png = mp.iframe.screenshot(animations="disabled")
+        size = save_small(Image.open(io.BytesIO(png)).convert("RGB"), out_dir / name)
+        print(f"{out_dir / name}: {size // 1024} KiB")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--campaign", action="append", choices=CAMPAIGNS,
@@ -193,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-tiles", action="store_true",
                     help="also write each phase at full size to test-artifacts/phases/ (for checking)")
     ap.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    ap.add_argument("--readme", action="store_true",
+                    help="only retake the README's top pictures (docs/screenshot.png, docs/campaign_*.png)")
     args = ap.parse_args(argv)
     wanted = args.campaign or list(CAMPAIGNS)
 
@@ -205,9 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw, AppServer(ds.data_dir, ds.sources_dir, tmp / "app.log",
                                                  health_timeout_s=90) as server:
             browser = launch_browser(pw)
-            ctx = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, reduced_motion="reduce")
+            ctx = browser.new_context(viewport=README_VIEWPORT if args.readme else VIEWPORT,
+                                      device_scale_factor=1, reduced_motion="reduce")
             page = ctx.new_page()
             rec = PageRecorder(page)
+            if args.readme:
+                shoot_readme(page, server.url, args.out_dir.parent, ds.atlas)
+                wanted, args.no_timeline = [], True
             for cid in wanted:
                 camp = ds.atlas.campaigns[cid]
                 shots = shoot_campaign(page, server.url, camp)
