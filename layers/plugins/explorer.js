@@ -88,6 +88,7 @@
     evText.title = parts.join("; ");
     evMore.textContent = evOpen ? "less" : "+" + (parts.length - 1) + " more";
     evMore.title = evOpen ? "Show only the first event of the day" : "Show every event of the day";
+    evMore.setAttribute("aria-label", evMore.title + " (" + parts.length + " events)");
     evMore.setAttribute("aria-expanded", evOpen ? "true" : "false");
     evMore.style.display = parts.length > 1 ? "" : "none";
     evLine.classList.toggle("fef-ev-open", evOpen);
