@@ -199,7 +199,8 @@ def _on_found(hit: SearchHit) -> None:
     """Fly the map to a search result and show it on a day it existed."""
     camp = atlas.campaigns.get(ss.view.campaign)
     update: dict = {"date": hit.date}
-    if camp and not dt.date.fromisoformat(camp.start) <= hit.date < dt.date.fromisoformat(camp.end):
+    lo, hi = campaign_span(camp)  # the bar's first and last day (a campaign's end is on the bar)
+    if camp and not lo <= hit.date <= hi:
         update["campaign"] = hit.campaign if hit.campaign in atlas.campaigns else "overview"
     where = hit.view()
     if where:
