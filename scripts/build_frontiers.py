@@ -656,7 +656,7 @@ KURIL_GROUPS: list[dict[str, Any]] = [
     dict(key="kurils_north", name="Northern Kuril Islands", ja="北千島", ru="Северные Курилы",
          start="1875-08-22", start_edtf="[1875-05-07..1875-08-22]",
          end="1945-08-23", end_edtf="[1945-08-19..1945-08-23]",
-         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse3_kuril_landing_operation",
+         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse_kuril_landing_1945",
                   "pike_hirohitos_war_kurils", "wp_battle_of_shumshu"],
          what=("Shumshu, Paramushir, Onekotan, Shiashkotan and the smaller islands among them, the northern part "
                "of the chain that Russia handed to Japan in exchange for Sakhalin by the Treaty of Saint "
@@ -668,7 +668,7 @@ KURIL_GROUPS: list[dict[str, Any]] = [
     dict(key="kurils_central", name="Central Kuril Islands (Raikoke to Urup)", ja="中千島", ru="Средние Курилы",
          start="1875-08-22", start_edtf="[1875-05-07..1875-08-22]",
          end="1945-08-28", end_edtf="[1945-08-22..1945-08-28]",
-         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse3_kuril_landing_operation",
+         sources=["prlib_treaty_1875", "wp_treaty_of_saint_petersburg_1875", "gse_kuril_landing_1945",
                   "pike_hirohitos_war_kurils"],
          what=("Matua, Simushir, Urup and the small islands between them, ceded to Japan with the northern "
                "Kurils in 1875. In 1945 Matua and Urup had Japanese garrisons (an independent regiment and an "
@@ -680,7 +680,7 @@ KURIL_GROUPS: list[dict[str, Any]] = [
     dict(key="iturup", name="Iturup (Etorofu)", ja="択捉島", ru="Итуруп",
          start="1855-02-07", end="1945-08-28", end_edtf="[1945-08-23..1945-08-28]",
          sources=["wpipfs_treaty_of_saint_petersburg_1875", "prlib_treaty_1875", "kurilinfo_occupation",
-                  "gse3_kuril_landing_operation"],
+                  "gse_kuril_landing_1945"],
          what=("The largest Kuril island. The Shimoda treaty of 1855 drew the Russo-Japanese line in the strait "
                "between Iturup and Urup, leaving Iturup Japanese; its Hitokappu Bay was the assembly point of "
                "the carrier force that attacked Pearl Harbor in 1941."),
@@ -689,18 +689,18 @@ KURIL_GROUPS: list[dict[str, Any]] = [
     dict(key="kunashir", name="Kunashir (Kunashiri)", ja="国後島", ru="Кунашир",
          start="1855-02-07", end="1945-09-01",
          sources=["wpipfs_treaty_of_saint_petersburg_1875", "prlib_treaty_1875", "kurilinfo_occupation",
-                  "gse3_kuril_landing_operation"],
+                  "gse_kuril_landing_1945"],
          what="The southernmost large Kuril island, facing Hokkaido; Japanese under the Shimoda treaty of 1855.",
          end_note="End date: Soviet troops reached Kunashir on 1 September 1945 (kuril.info; the Soviet encyclopedia ends the operation the same day)."),
     dict(key="shikotan", name="Shikotan", ja="色丹島", ru="Шикотан",
          start="1855-02-07", end="1945-09-01",
-         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse3_kuril_landing_operation"],
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse_kuril_landing_1945"],
          what=("The main island of the Lesser Kuril chain, administered from Hokkaido; south of the Iturup-Urup "
                "line of 1855 and so Japanese throughout."),
          end_note="End date: Soviet troops reached Shikotan on 1 September 1945 (kuril.info; the Soviet encyclopedia ends the operation the same day)."),
     dict(key="habomai", name="Habomai islands", ja="歯舞群島", ru="Хабомаи",
          start="1855-02-07", end="1945-09-03", end_edtf="[1945-09-01..1945-09-05]",
-         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse3_kuril_landing_operation"],
+         sources=["wpipfs_treaty_of_saint_petersburg_1875", "kurilinfo_occupation", "gse_kuril_landing_1945"],
          what="Small islands off the Nemuro peninsula of Hokkaido, at the south-western end of the Lesser Kuril chain.",
          end_note=("End date: sources disagree. kuril.info gives a landing on 3 September and all four southern "
                    "groups occupied by 5 September; the Soviet encyclopedia ends the operation on 1 September.")),
