@@ -204,3 +204,40 @@ def test_readable_table_is_up_to_date():
     res = subprocess.run([sys.executable, str(REPO / "scripts" / "build_audit_doc.py"), "--check"],
                          check=False, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout
+
+
+def _page_of_each_key() -> dict[str, str]:
+    """Source key -> its URL without scheme and trailing slash (keys without a URL: themselves)."""
+    import tomllib
+
+    out: dict[str, str] = {}
+    for path in sorted((REPO / "sources").glob("*.toml")):
+        if path.name == "seed_corrections.toml":
+            continue
+        for key, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            url = str(entry.get("url") or "").split("://", 1)[-1].rstrip("/")
+            out[key] = url or key
+    return out
+
+
+_PAGES = _page_of_each_key()
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["result"] == "agrees"], ids=lambda r: f"{r['feature_id']}:{r['field']}")
+def test_agreeing_sources_are_two_different_works(row):
+    """'agrees' needs two independent sources: at least two keys, and not one page cited under two keys."""
+    agree = keys(row["sources_agree"])
+    pages = [_PAGES.get(k, k) for k in agree]
+    assert len(agree) >= 2, agree
+    assert len(set(pages)) == len(pages), f"one page under several keys: {agree}"
+
+
+def test_same_page_check_can_fail():
+    page = next(k for k, u in _PAGES.items() if u != k)
+    twin = [page, page + "_copy"]
+    _PAGES[twin[1]] = _PAGES[page]
+    try:
+        with pytest.raises(AssertionError):
+            test_agreeing_sources_are_two_different_works({"sources_agree": ";".join(twin), "feature_id": "x", "field": "y"})
+    finally:
+        del _PAGES[twin[1]]
