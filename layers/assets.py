@@ -18,7 +18,7 @@ import folium
 
 from layers.catalog import REPO_ROOT
 
-__all__ = ["STATIC_URL", "VENDOR_DIR", "inline_assets", "local_js_css", "use_local_assets"]
+__all__ = ["LAZY_JS", "STATIC_URL", "VENDOR_DIR", "inline_assets", "lazy_js_urls", "local_js_css", "use_local_assets"]
 
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
 #: Where Streamlit serves ``static/`` (``server.enableStaticServing``).
@@ -29,22 +29,36 @@ _JS = [
     # unit symbols (SVG from a SIDC) for the campaign layers
     ("milsymbol", "milsymbol/milsymbol.js"),
 ]
+#: Scripts a served page loads only when it needs them (:data:`LAZY_JS`), by URL
+#: (``cfg["lazy_js"]``): milsymbol is 0.86 MB that the overview never uses, and parsing it
+#: before the map's own scripts cost about a tenth of the first map's time.
+LAZY_JS = ("milsymbol",)
 _CSS = [("leaflet_css", "leaflet/leaflet.css")]
 
 
-def local_js_css(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def local_js_css(base_url: str, *, lazy: bool = False) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Folium-style ``(name, url)`` lists of the vendored JS and CSS under ``base_url``.
 
     Parameters
     ----------
     base_url : str
         URL of ``static/vendor`` as the page will see it (e.g. ``/app/static/vendor``).
+    lazy : bool, optional
+        Leave out the scripts of :data:`LAZY_JS` (the page loads them on demand from
+        :func:`lazy_js_urls`). Default: every script (a standalone file inlines them all).
     """
     base = base_url.rstrip("/")
-    return [(n, f"{base}/{p}") for n, p in _JS], [(n, f"{base}/{p}") for n, p in _CSS]
+    js = [(n, f"{base}/{p}") for n, p in _JS if not (lazy and n in LAZY_JS)]
+    return js, [(n, f"{base}/{p}") for n, p in _CSS]
 
 
-def use_local_assets(m: folium.Map, base_url: str) -> folium.Map:
+def lazy_js_urls(base_url: str) -> dict[str, str]:
+    """URL of each on-demand script (:data:`LAZY_JS`) under ``base_url``, by name."""
+    base = base_url.rstrip("/")
+    return {n: f"{base}/{p}" for n, p in _JS if n in LAZY_JS}
+
+
+def use_local_assets(m: folium.Map, base_url: str, *, lazy: bool = False) -> folium.Map:
     """Point a folium map at the vendored assets instead of CDNs.
 
     Bootstrap, Font Awesome and Awesome Markers are dropped: the atlas draws its markers
@@ -55,13 +69,15 @@ def use_local_assets(m: folium.Map, base_url: str) -> folium.Map:
     m : folium.Map
     base_url : str
         URL of ``static/vendor`` as the page will see it.
+    lazy : bool, optional
+        Leave the on-demand scripts (:data:`LAZY_JS`) out of the page's head.
 
     Returns
     -------
     folium.Map
         The same map (modified in place).
     """
-    js, css = local_js_css(base_url)
+    js, css = local_js_css(base_url, lazy=lazy)
     m.default_js = js
     m.default_css = css
     return m

@@ -17,7 +17,7 @@ from typing import Any
 import folium
 import xyzservices.providers as xyz
 
-from layers.assets import STATIC_URL, inline_assets, use_local_assets
+from layers.assets import STATIC_URL, inline_assets, lazy_js_urls, use_local_assets
 from layers.bundle import basemap_bundle, bundle_json, content_hash, layer_bundle
 from layers.campaign_data import Tour
 from layers.dates import to_day
@@ -46,7 +46,7 @@ def online_tiles() -> list[dict[str, Any]]:
     return out
 
 
-def _base_map(state: ViewState, bounds: Any, asset_base: str) -> folium.Map:
+def _base_map(state: ViewState, bounds: Any, asset_base: str, *, lazy: bool = False) -> folium.Map:
     m = folium.Map(
         location=list(state.center) if state.center else None,
         zoom_start=state.zoom or 5,
@@ -58,7 +58,7 @@ def _base_map(state: ViewState, bounds: Any, asset_base: str) -> folium.Map:
     )
     if not state.center and bounds is not None:
         m.fit_bounds(bounds)
-    use_local_assets(m, asset_base)
+    use_local_assets(m, asset_base, lazy=lazy)
     m.default_js, m.default_css = with_compare_assets(m.default_js, m.default_css, asset_base)
     return m
 
@@ -142,7 +142,8 @@ def build_map(
     """
     camp = atlas.campaigns.get(state.campaign)
     bounds = [list(camp.bounds[0]), list(camp.bounds[1])] if camp else [[38, 104], [56, 146]]
-    m = _base_map(state, bounds, asset_base)
+    # a served page loads milsymbol when a unit layer is first drawn; a standalone file inlines it
+    m = _base_map(state, bounds, asset_base, lazy=not inline)
     layers = []
     for lid, layer in atlas.layers.items():
         entry: dict[str, Any] = {
@@ -165,6 +166,8 @@ def build_map(
         start=to_day(start or first), end=to_day(end or last),
     )
     cfg |= nav | (extra or {})
+    if not inline:
+        cfg["lazy_js"] = lazy_js_urls(asset_base)
     if inline:
         near = None
         if camp is not None and state.campaign != OVERVIEW:

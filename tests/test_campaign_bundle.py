@@ -131,3 +131,22 @@ def test_standalone_html_inlines_milsymbol(units_atlas):
     assert "<script src=" not in html
     assert "milsymbol" in html and "ms.Symbol" in html  # the library and units.js that calls it
     assert "fefUnits" in html
+
+
+def test_served_page_loads_milsymbol_only_on_demand(units_atlas):
+    """The served map page leaves the 0.86 MB symbol library out of its head and names its URL
+    for units.js, which loads it before the first layer with unit symbols is built."""
+    import json as _json
+    import re as _re
+
+    from layers.webmap import build_map
+
+    html = build_map(units_atlas, ViewState(layers=("fixture_units",)), inline=False,
+                     data_urls={lid: f"{lid}.json" for lid in units_atlas.layers},
+                     basemap_url="basemap.json", asset_base="/app/static/vendor").get_root().render()
+    heads = _re.findall(r'<script src="([^"]+)"', html)
+    assert any(u.endswith("leaflet/leaflet.js") for u in heads)
+    assert not any("milsymbol" in u for u in heads), heads
+    cfg = _json.loads(_re.search(r'"lazy_js":\s*(\{[^}]*\})', html).group(1))
+    assert cfg == {"milsymbol": "/app/static/vendor/milsymbol/milsymbol.js"}
+    assert "FEF.beforeBuild" in html  # units.js's loader, waited on by time_sliced.js

@@ -130,7 +130,10 @@ function fefTimeSliced(map, cfg) {
     if (st.loaded) { return Promise.resolve(st); }
     if (!st.loading) {
       var p = st.spec.data ? Promise.resolve(st.spec.data) : fetchJson(st.spec.url);
-      st.loading = p.then(function (b) { buildLayer(st, b); return st; }).catch(function (err) {
+      /* FEF.beforeBuild (units.js) may first load a script the layer needs (milsymbol) */
+      st.loading = p.then(function (b) {
+        return Promise.resolve(FEF.beforeBuild ? FEF.beforeBuild(b) : null).then(function () { buildLayer(st, b); return st; });
+      }).catch(function (err) {
         FEF.errors.push(String(err));
         showError("Layer \u201c" + st.spec.title + "\u201d could not be loaded: " + err.message);
         st.loading = null;

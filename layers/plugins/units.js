@@ -13,7 +13,26 @@
   "use strict";
   var map = api.map, FEF = window.__fef;
   var SIDC_RE = /^(?:[A-Za-z*-]{15}|[0-9]{20,30})$/;
-  var hasMs = typeof ms !== "undefined" && ms && typeof ms.Symbol === "function";
+  function hasMs() { return typeof ms !== "undefined" && ms && typeof ms.Symbol === "function"; }
+  /* A served page leaves milsymbol out of its head (0.86 MB the overview never needs) and
+   * gives its URL in cfg.lazy_js: it is loaded once, before the first layer with unit symbols
+   * is built (time_sliced.js waits on FEF.beforeBuild). A standalone file has it inline. */
+  var msLoading = null;
+  FEF.beforeBuild = function (bundle) {
+    var lazy = api.cfg.lazy_js || {};
+    if (hasMs() || !lazy.milsymbol || !(bundle.features || []).some(function (f) { return f.u; })) { return null; }
+    if (!msLoading) {
+      msLoading = new Promise(function (resolve) {
+        var tag = document.createElement("script");
+        tag.src = lazy.milsymbol;
+        tag.onload = function () { resolve(); };
+        /* without it the symbols fall back to plain squares in the side's colour */
+        tag.onerror = function () { FEF.errors.push("milsymbol could not be loaded"); resolve(); };
+        document.head.appendChild(tag);
+      });
+    }
+    return msLoading;
+  };
   var units = [];
   map.createPane("fefUnits");
   map.getPane("fefUnits").style.zIndex = 615;
@@ -47,7 +66,7 @@
   /* ---- unit symbols ---- */
   function symbolSize(z) { return Math.max(12, Math.min(28, 3 * z - 7)); }
   function makeSymbol(sidc, fill, size) {
-    if (!hasMs || !SIDC_RE.test(sidc)) { return null; }
+    if (!hasMs() || !SIDC_RE.test(sidc)) { return null; }
     try {
       var sym = new ms.Symbol(sidc, {
         size: size, fillColor: fill
