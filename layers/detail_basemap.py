@@ -52,8 +52,10 @@ DETAIL_STYLES: dict[str, dict[str, Any]] = {
     "lake": {"stroke": False, "fillColor": "#cfe0ec", "fillOpacity": 1.0},
     "shore": {"color": "#7b9cb5", "weight": 0.9},
     "river": {"color": "#86add0", "weight": 1.2},
-    # the rivers the battles were fought along (named: Khalkhin Gol, Tumen, Amur) stand out
-    "named_river": {"color": "#6f9fcb", "weight": 2.2},
+    # the rivers the battles were fought along (named: Khalkhin Gol, Tumen, Amur) stand out,
+    # wide enough to show on both sides of a claim or frontier line drawn along them (at
+    # Nomonhan the Japanese claim *is* the river, and its dashed edge used to hide it)
+    "named_river": {"color": "#5f95c8", "weight": 4.0},
     "province_border": {"color": "#c9c2b2", "weight": 0.5, "dashArray": "2 3"},
     "border": {"color": "#a09a8c", "weight": 0.8, "dashArray": "4 3"},
 }
