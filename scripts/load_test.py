@@ -91,21 +91,31 @@ class Stats:
     errors: list[str] = field(default_factory=list)
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, from ``/proc`` (KiB)."""
-    total, todo, seen = 0, [pid], set()
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants that still exist, from ``/proc``."""
+    out, todo, seen = [], [pid], set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
         try:
+            for t in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(k) for k in (t / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+        out.append(p)
+    return out
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, from ``/proc`` (KiB)."""
+    total = 0
+    for p in process_tree(pid):
+        try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            for t in Path(f"/proc/{p}/task").iterdir():
-                kids = (t / "children").read_text().split()
-                todo.extend(int(k) for k in kids)
         except (OSError, ValueError):
             continue
     return total
@@ -114,17 +124,11 @@ def rss_kib(pid: int) -> int:
 def cpu_s(pid: int) -> float:
     """CPU time (user + system, seconds) of ``pid`` and its descendants, from ``/proc``."""
     tick = os.sysconf("SC_CLK_TCK")
-    total, todo, seen = 0.0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
+    total = 0.0
+    for p in process_tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            for t in Path(f"/proc/{p}/task").iterdir():
-                todo.extend(int(k) for k in (t / "children").read_text().split())
         except (OSError, ValueError, IndexError):
             continue
     return total

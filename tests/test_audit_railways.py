@@ -9,10 +9,10 @@ the CSV can drift apart; every feature is checked here against the CSV rows nami
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
+from test_audit import read_audit
 from testpaths import REPO
 
 LAYERS = ("railways", "vladivostok")
@@ -20,11 +20,7 @@ COLUMNS = ("sources_agree", "sources_disagree")
 
 
 def audit_rows() -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    for path in sorted((REPO / "sources").glob("audit*.csv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows += list(csv.DictReader(fh))
-    return rows
+    return read_audit()  # every sources/audit*.csv, header checked (tests/test_audit.py)
 
 
 def split(cell: str) -> set[str]:

@@ -10,21 +10,17 @@ must have at least one row.
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
+from test_audit import read_audit
 from testpaths import REPO
 
 LAYERS = ("manchurian_frontiers", "mongolian_frontiers", "territories", "intervention_zones")
 
 
 def audit_rows() -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    for path in sorted((REPO / "sources").glob("audit*.csv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows += list(csv.DictReader(fh))
-    return rows
+    return read_audit()  # every sources/audit*.csv, header checked (tests/test_audit.py)
 
 
 def expected(rows: list[dict[str, str]]) -> dict[str, dict[str, list[str]]]:
