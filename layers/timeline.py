@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from layers.dates import OPEN_END, from_day, to_day
 from layers.loading import Atlas
@@ -146,13 +147,30 @@ def _chart(
 #: through Altair (schema validation included) takes 0.2-0.5 s of the GIL, and Streamlit's own
 #: Altair conversion holds a process-wide lock meanwhile, so every session's rerun queued
 #: behind it. The frame is kept with its spec, so a recycled ``id`` cannot match.
-_SPECS: dict[tuple[int, dt.date, dt.date, str], tuple[pd.DataFrame, dict[str, Any], int]] = {}
+_SPECS: dict[tuple[int, dt.date, dt.date, str, bool], tuple[pd.DataFrame, dict[str, Any], int]] = {}
 _SPECS_LOCK = threading.Lock()
 _SPECS_MAX = 32
 
 
+def arrow_ipc(rows: list[dict[str, Any]]) -> bytes:
+    """Rows as an Arrow IPC stream, the form ``st.vega_lite_chart`` sends a named dataset in.
+
+    Streamlit converts every dataset given as rows into this on every call (through a pandas
+    frame); given bytes, it sends them as they are.
+    """
+    return _ipc(pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False))
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
 def timeline_spec(
-    frame: pd.DataFrame, map_date: dt.date, *, start: dt.date, end: dt.date, width: int | str = "container"
+    frame: pd.DataFrame, map_date: dt.date, *, start: dt.date, end: dt.date, width: int | str = "container",
+    arrow: bool = False,
 ) -> dict[str, Any]:
     """The chart of :func:`timeline_chart` as a Vega-Lite spec, for ``st.vega_lite_chart``.
 
@@ -166,9 +184,11 @@ def timeline_spec(
         Same layers, selection :data:`SELECTION` (field ``id``) and scales as
         :func:`timeline_chart`. The top-level dict, its ``datasets`` and the rule layer are
         new; the other nested parts are shared with the cache and must not be changed in
-        place (Streamlit only changes the top level).
+        place (Streamlit only changes the top level). With ``arrow`` the ``datasets`` are
+        Arrow IPC bytes (:func:`arrow_ipc`; the events' converted once per frame and range),
+        which ``st.vega_lite_chart`` sends without converting them again on every rerun.
     """
-    key = (id(frame), start, end, str(width))
+    key = (id(frame), start, end, str(width), arrow)
     with _SPECS_LOCK:
         hit = _SPECS.get(key)
     if hit is None or hit[0] is not frame:
@@ -180,7 +200,7 @@ def timeline_spec(
         spec["datasets"] = {}
         for i, lay in enumerate(layers):
             name = "map_date" if i == rule else "events"
-            spec["datasets"][name] = lay["data"]["values"]
+            spec["datasets"][name] = arrow_ipc(lay["data"]["values"]) if arrow else lay["data"]["values"]
             lay["data"] = {"name": name}
         hit = (frame, spec, rule)
         with _SPECS_LOCK:
@@ -191,7 +211,9 @@ def timeline_spec(
     out = dict(base)
     out["layer"] = list(base["layer"])
     layer = dict(base["layer"][rule])
-    values = _rule_rows(map_date)
+    values: Any = _rule_rows(map_date)
+    if arrow:
+        values = _ipc(pa.Table.from_pylist(values))
     out["datasets"] = {**base["datasets"], layer["data"]["name"]: values}
     out["layer"][rule] = layer
     return out

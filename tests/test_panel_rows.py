@@ -12,7 +12,7 @@ import random
 
 import pandas as pd
 
-from layers.panels import figures_table, visible_features
+from layers.panels import FEATURE_SCHEMA, FIGURE_SCHEMA, figures_table, panel_tables, visible_features
 from layers.popups import date_range_text, figures_by_label, format_figure
 from layers.slicing import slice_at
 
@@ -48,6 +48,12 @@ def test_tables_match_the_reference_on_many_dates_and_layer_sets(atlas):
         got_feats, got_figs = visible_features(atlas, day, chosen), figures_table(atlas, day, chosen)
         pd.testing.assert_frame_equal(got_feats, want_feats)
         pd.testing.assert_frame_equal(got_figs, want_figs)
+        # what the dashboard shows: the same rows as Arrow tables, from per-layer tables filtered by day
+        tables = panel_tables(atlas, day, chosen)
+        assert tables.features.schema.equals(FEATURE_SCHEMA) and tables.figures.schema.equals(FIGURE_SCHEMA)
+        assert tables.features.to_pylist() == want_feats.drop(columns=["id"]).to_dict("records")
+        assert tables.figures.to_pylist() == want_figs[list(FIGURE_SCHEMA.names)].to_dict("records")
+        assert (tables.listed, tables.drawn) == (len(want_feats), int(want_feats["drawn"].sum()))
         seen_rows += len(got_feats)
         seen_figs += len(got_figs)
     assert seen_rows > 100 and seen_figs > 10  # the comparison covered real rows
@@ -56,3 +62,9 @@ def test_tables_match_the_reference_on_many_dates_and_layer_sets(atlas):
 def test_no_layers_no_rows(atlas):
     assert visible_features(atlas, dt.date(1939, 8, 20), ()).empty
     assert figures_table(atlas, 19_000, ["no_such_layer"]).empty
+
+
+def test_panel_tables_without_layers_are_empty_but_typed(atlas):
+    tables = panel_tables(atlas, dt.date(1939, 8, 20), ["no_such_layer"])
+    assert (tables.features.num_rows, tables.figures.num_rows, tables.drawn, tables.listed) == (0, 0, 0, 0)
+    assert tables.features.schema.equals(FEATURE_SCHEMA)
