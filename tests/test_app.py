@@ -19,6 +19,12 @@ def opened(at: AppTest) -> AppTest:
     return at.run().run()
 
 
+def export_open(at: AppTest) -> AppTest:
+    """Open "Export this map" (lazy: its controls are built only while it is open)."""
+    at.session_state["exp_export"] = True
+    return at.run()
+
+
 @pytest.fixture
 def app(atlas) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
@@ -115,7 +121,7 @@ def test_goto_date_moves_the_panels():
     at = opened(AppTest.from_file(APP, default_timeout=60))
     import datetime as dt
 
-    at.sidebar.date_input(key="goto_date").set_value(dt.date(1922, 10, 25)).run()
+    at.date_input(key="goto_date").set_value(dt.date(1922, 10, 25)).run()
     assert not at.exception
     assert any(s.value == "On the map on 25 October 1922" for s in at.subheader)
 
@@ -145,7 +151,7 @@ def test_jumping_to_an_event_before_1918_clamps_to_the_time_line(atlas):
 
 @pytest.mark.parametrize("fmt", ["png", "geojson"])
 def test_export_prepares_a_download(fmt):
-    at = opened(AppTest.from_file(APP, default_timeout=120))
+    at = export_open(opened(AppTest.from_file(APP, default_timeout=120)))
     at.selectbox(key="export_fmt").set_value(fmt).run()
     at.button(key="export_go").click().run()
     assert not at.exception
@@ -159,6 +165,8 @@ def test_closed_panels_send_nothing():
     # chronology search not built while its panel is closed
     assert not any(t.label == "Search events" for t in at.text_input)
     assert not any("the seed says" in df.value.columns for df in at.dataframe)
+    # nor the export controls while "Export this map" is closed
+    assert not [b for b in at.selectbox if b.key == "export_fmt"] and not [b for b in at.button if b.key == "export_go"]
     at.session_state["exp_corrections"] = True
     at.run()
     assert any("the seed says" in df.value.columns for df in at.dataframe)
@@ -167,7 +175,7 @@ def test_closed_panels_send_nothing():
 def test_campaign_atlas_is_offered_and_prepared_for_a_campaign_with_phases(atlas):
     at = AppTest.from_file(APP, default_timeout=240)
     at.query_params["campaign"] = "lake_khasan"
-    opened(at)
+    export_open(opened(at))
     assert any(o.startswith("Campaign atlas — Lake Khasan") for o in at.selectbox(key="export_fmt").options)
     at.selectbox(key="export_fmt").set_value("atlas").run()
     at.button(key="export_go").click().run()
@@ -180,5 +188,5 @@ def test_campaign_atlas_is_offered_and_prepared_for_a_campaign_with_phases(atlas
 
 
 def test_no_atlas_for_the_overview():
-    at = opened(AppTest.from_file(APP, default_timeout=60))
+    at = export_open(opened(AppTest.from_file(APP, default_timeout=60)))
     assert not any(o.startswith("Campaign atlas") for o in at.selectbox(key="export_fmt").options)

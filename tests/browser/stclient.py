@@ -12,7 +12,10 @@ cannot tell it from a tab:
   widget takes its default; ``set_value`` from the script overrides it; widgets not
   rendered by a completed run are dropped) and sends them all on every rerun;
 - it sends the URL's current query string (the last ``page_info_changed``) with every
-  rerun, and a component's value as the component's ``setComponentValue`` would.
+  rerun, and a component's value as the component's ``setComponentValue`` would;
+- a change of a widget drawn inside an ``st.fragment`` asks for a rerun of that fragment
+  only (``rerun_script.fragment_id``), as the frontend does; a fragment run's elements
+  replace that fragment's and leave the rest of the page (and its widgets) as they were.
 
 Widgets are found by their user key: Streamlit element ids end with ``-<key>``
 (``$$ID-<hash>-fef_map``, ``$$ID-<hash>-show_railways``). Media (download buttons) are
@@ -76,11 +79,14 @@ class Element:
         ``block:<type>`` for a block (``block:expandable``, ``block:column``).
     proto : Any
         The element's own proto message (``Checkbox``, ``Heading``, ``Block`` …).
+    fragment_id : str
+        The ``st.fragment`` that drew it ('' for the main script).
     """
 
     path: tuple[int, ...]
     kind: str
     proto: Any
+    fragment_id: str = ""
 
     @property
     def id(self) -> str:
@@ -122,6 +128,12 @@ class Run:
         Elements by delta path (a later delta at a path replaces the earlier one).
     query_string : str
         The URL's query string when the run finished.
+    fragment_ids : tuple of str
+        The fragments a fragment run reran (empty for a full run). A fragment run's
+        ``elements`` are the page as the frontend shows it after the run: the previous
+        run's elements outside those fragments plus what the fragments drew.
+    sent : set of tuple
+        The delta paths the server sent in this run (what it redrew).
     """
 
     run_id: str
@@ -130,11 +142,13 @@ class Run:
     status: str | None = None
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
     query_string: str = ""
+    fragment_ids: tuple[str, ...] = ()
+    sent: set[tuple[int, ...]] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        """Finished successfully."""
-        return self.status == "FINISHED_SUCCESSFULLY"
+        """Finished successfully (a full run, or a fragment run)."""
+        return self.status in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 
     def find(self, kind: str | None = None, key: str | None = None) -> list[Element]:
         """Elements of ``kind`` and/or with user ``key``, in delta-path order."""
@@ -205,6 +219,10 @@ class StSession:
         self.widgets: dict[str, WidgetState] = {}
         #: Element id of each user key seen (the last run's).
         self.ids: dict[str, str] = {}
+        #: The fragment each widget was drawn in ('' for the main script), by element id.
+        self.fragment_of: dict[str, str] = {}
+        #: Fragments of the widgets changed since the last rerun request.
+        self._changed_in: set[str] = set()
         self.runs: list[Run] = []
         self.current: Run | None = None
         self.last_ok: Run | None = None
@@ -286,6 +304,7 @@ class StSession:
         ws = WidgetState(id=self.widget_id(key))
         ws.json_value = json.dumps(value)
         self.widgets[ws.id] = ws
+        self._changed_in.add(self.fragment_of.get(ws.id, ""))
 
     def set_value(self, key: str, value: bool | str | list[str]) -> None:
         """Hold a new value for a checkbox (bool), selectbox/text (str) or date input (list)."""
@@ -297,6 +316,7 @@ class StSession:
         else:
             ws.string_array_value.data.extend(value)
         self.widgets[ws.id] = ws
+        self._changed_in.add(self.fragment_of.get(ws.id, ""))
 
     def value(self, key: str) -> Any:
         """The value the session holds for widget ``key`` (None when it holds none)."""
@@ -311,11 +331,20 @@ class StSession:
         return getattr(ws, kind) if kind else None
 
     async def send_rerun(self, trigger: str | None = None) -> float:
-        """Send a rerun request with every widget value (plus a button ``trigger``); returns the time sent."""
+        """Send a rerun request with every widget value (plus a button ``trigger``); returns the time sent.
+
+        Like the frontend, it asks for a rerun of one fragment when every widget changed since
+        the last request (and the ``trigger``) was drawn by that fragment; else of the whole app.
+        """
         if self.closed is not None:
             raise ProtocolError(f"session closed: {self.closed}")
         msg = BackMsg()
         cs = msg.rerun_script
+        if trigger is not None:
+            self._changed_in.add(self.fragment_of.get(self.widget_id(trigger), ""))
+        if len(self._changed_in) == 1 and "" not in self._changed_in:
+            cs.fragment_id = next(iter(self._changed_in))
+        self._changed_in = set()
         cs.query_string = self.query_string
         cs.page_script_hash = self.page_script_hash
         cs.context_info.url = self.base_url + "/" + (f"?{self.query_string}" if self.query_string else "")
@@ -404,7 +433,10 @@ class StSession:
         now = time.monotonic()
         if kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash or self.page_script_hash
-            self.current = Run(run_id=msg.metadata.run.script_run_id, started=now)
+            frags = tuple(msg.metadata.run.fragment_ids)
+            self.current = Run(run_id=msg.metadata.run.script_run_id, started=now, fragment_ids=frags)
+            if frags and self.last_ok is not None:  # the rest of the page stays as it is
+                self.current.elements = {p: e for p, e in self.last_ok.elements.items() if e.fragment_id not in frags}
             self.runs.append(self.current)
             del self.runs[:-50]  # bounded: a long load run keeps only recent runs
         elif kind == "delta" and self.current is not None:
@@ -423,6 +455,7 @@ class StSession:
                 self.last_ok = run
                 active = {e.id for e in run.elements.values() if e.id}
                 self.widgets = {k: v for k, v in self.widgets.items() if k in active}
+                self.fragment_of = {k: v for k, v in self.fragment_of.items() if k in active}
         elif kind == "session_event":
             ev = msg.session_event
             which = ev.WhichOneof("type")
@@ -444,13 +477,18 @@ class StSession:
             e = Element(path, kind, proto)
         else:
             return
+        e.fragment_id = str(delta.fragment_id)
+        old = self.current.elements.get(path)
         self.current.elements[path] = e
-        # a new run may render fewer elements at deeper paths: drop the stale children
-        for p in [p for p in self.current.elements if len(p) > len(path) and p[: len(path)] == path
-                  and which == "new_element"]:
-            del self.current.elements[p]
+        self.current.sent.add(path)
+        # an element where a block was: drop the block's children (only blocks have any)
+        if which == "new_element" and old is not None and old.kind.startswith("block:"):
+            for p in [p for p in self.current.elements if len(p) > len(path) and p[: len(path)] == path]:
+                del self.current.elements[p]
         if e.id and e.key:
             self.ids[e.key] = e.id
+        if e.id:
+            self.fragment_of[e.id] = e.fragment_id
         if kind in VALUE_WIDGETS:
             self._mirror_widget(kind, proto)
 
@@ -683,7 +721,7 @@ class AtlasTab:
         return sorted(k[len("show_"):] for k in self.session.ids if k.startswith("show_") and k != "show_timeline")
 
     async def export_geojson(self) -> tuple[float, int]:
-        """Pick "Data at this date — GeoJSON", press "Prepare file", download the file.
+        """Open "Export this map", pick "Data at this date — GeoJSON", press "Prepare file", download the file.
 
         Returns
         -------
@@ -698,6 +736,11 @@ class AtlasTab:
         assert self.date is not None
         last = self.session.last_ok
         assert last is not None
+        if not last.find("selectbox", "export_fmt"):  # the export box is lazy: open it first
+            self.session.set_value("exp_export", True)
+            t0 = await self.session.send_rerun()
+            last = await self.session.wait_run(lambda r: bool(r.find("selectbox", "export_fmt")), since=t0,
+                                               timeout_s=self.timeout_s)
         box = last.one("selectbox", "export_fmt").proto
         label = next((o for o in box.options if GEOJSON_LABEL in o), None)
         if label is None:

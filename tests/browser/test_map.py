@@ -309,13 +309,15 @@ def test_malformed_layer_warns_and_the_other_layer_draws(page: Any, broken_app: 
     assert mp.overlay_pixels().drawn >= 20
 
 
-def test_sidebar_date_follows_the_map(
+def test_go_to_date_follows_the_map(
     page: Any, app_url: str, dataset: DataSet, layers_on: list[str], step: tuple[int, int]
 ) -> None:
-    """The sidebar's "Go to" date shows the map's date after a move (it once lagged a rerun)."""
+    """The "Go to date" box beside the panels' heading shows the map's date after a move (it
+    once lagged a rerun; it left the sidebar so that a move reruns only the map's fragment)."""
     before, after = step
     mp = open_app(page, app_url, app_query(before, layers_on))
-    date_box = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+    date_box = page.locator('[data-testid="stMain"] [data-testid="stDateInput"]').filter(
+        has_text="Go to date").locator("input")
     expect(mp.heading()).to_have_text(heading_text(before), timeout=HEADING_TIMEOUT_MS)
     expect(date_box).to_have_value(day_to_iso(before))
     mp.press("ArrowRight")
