@@ -348,7 +348,7 @@ async def phase(args: argparse.Namespace, url: str, pid: int | None, n: int, bro
                 peak[0] = max(peak[0], rss_kib(pid))
             await asyncio.sleep(1.0)
 
-    t_start = time.monotonic()
+    t_start, driver0 = time.monotonic(), time.process_time()
     jobs: list[Any] = [ws_session(i, url, clock, args) for i in range(n)]
     pw_ctx = None
     if browsers:
@@ -366,14 +366,16 @@ async def phase(args: argparse.Namespace, url: str, pid: int | None, n: int, bro
         if pw_ctx is not None:
             await browser.close()
             await pw_ctx.__aexit__(None, None, None)
-    wall = time.monotonic() - t_start
+    wall, driver = time.monotonic() - t_start, time.process_time() - driver0
     cpu = cpu_s(pid) - cpu0 if pid and cpu0 is not None else None
     await asyncio.sleep(5.0)  # closed sessions are dropped by the server
     rss_end = rss_kib(pid) if pid else None
     out = {"sessions": n, "browser_tabs": browsers, "seconds": args.seconds, "wall_s": round(wall, 1)}
     out |= summary(list(results))
     out |= {"server_cpu_s": cpu and round(cpu, 1),
-            "server_cpu_ms_per_run": (round(1000 * cpu / out["script_runs"]) if cpu and out["script_runs"] else None)}
+            "server_cpu_ms_per_run": (round(1000 * cpu / out["script_runs"]) if cpu and out["script_runs"] else None),
+            # this driver shares the machine: its own CPU, to see whether it (not the server) was the bottleneck
+            "driver_cpu_s": round(driver, 1)}
     out |= {
         "rss_before_mib": rss0 and round(rss0 / 1024), "rss_peak_mib": peak[0] and round(peak[0] / 1024),
         "rss_after_mib": rss_end and round(rss_end / 1024),

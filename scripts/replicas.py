@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replicas", type=int, default=2, help="number of replicas (1–8)")
     ap.add_argument("--port", type=int, default=8080, help="nginx port on 127.0.0.1")
     args = ap.parse_args(argv)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the replicas and nginx too, as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         with Replicas(args.replicas, args.port) as r:
             print(f"{r.n} replicas on ports {r.replica_ports}; open {r.url} (Ctrl-C stops)", flush=True)
