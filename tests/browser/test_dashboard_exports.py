@@ -46,14 +46,18 @@ def _download(page: Any, fmt_label: str | None = None) -> bytes:
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Format")
         # The option list is virtualised (filter it by typing) and a rerun started by the
         # map's view report can re-render it under the pointer: choose by keyboard, retry.
+        # The text goes into the select's own input (fill, press on that locator), never to
+        # whatever has the focus: typed at the page, a label's spaces once reached a focused
+        # sidebar toggle (the "Compare" switch turned off: a one-in-ten flake).
         for _ in range(5):
-            box.click()
-            page.keyboard.type(fmt_label)
-            page.keyboard.press("Enter")
+            inp = box.locator("input")
+            inp.click()
+            inp.fill(fmt_label)
+            inp.press("Enter")
             page.wait_for_timeout(300)
-            if box.locator("input").input_value() == fmt_label:
+            if inp.input_value() == fmt_label:
                 break
-            page.keyboard.press("Escape")
+            inp.press("Escape")
         assert box.locator("input").input_value() == fmt_label, f"could not choose {fmt_label}"
     _idle(page)
     button = page.get_by_role("button", name="Download", exact=False).filter(has_text="Download ")

@@ -407,6 +407,9 @@ def test_two_date_print_export_from_the_dashboard(page: Any, app_url: str, real:
     mp = open_app(page, app_url, "?date=1938-06-01&compare=1920-06-01&layers=" + ",".join(FRONTIERS))
     mp.frame.wait_for_function("() => __fef.compare.active", timeout=10000)
     data = _download(page, "Two dates side by side (1938-06-01 | 1920-06-01) — PNG")
+    # still comparing after choosing the format (a lost compare= once made this a single map)
+    assert "compare=1920-06-01" in page.url, page.url
+    assert mp.frame.evaluate("() => __fef.compare.active")
     img = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
     h, w, _ = img.shape
     assert w > 2 * h  # two landscape panels
