@@ -609,7 +609,9 @@ with exp:
                                     "citation": "Full citation"})
         st.caption(
             "Base map: Natural Earth (public domain) and GSHHG rivers (LGPL-3.0), built by "
-            "scripts/build_basemap.py. Layer data licences are listed in geodata/README.md."
+            "scripts/build_basemap.py; close up on the battle sectors, GSHHG full-resolution shorelines "
+            "(LGPL-3.0), built by scripts/build_detail_basemap.py. Layer data licences are listed in "
+            "geodata/README.md."
         )
 
 # ---- sidebar, sent last: the browser loads each element type's code on first use, six requests at a time

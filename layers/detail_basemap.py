@@ -125,6 +125,11 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def sectors_in(box: tuple[float, float, float, float]) -> list[Sector]:
+    """The built sectors overlapping ``box`` (``(west, south, east, north)``), sorted by id."""
+    return [s for s in sectors() if _overlaps(s.bbox, box)]
+
+
 def detail_config(
     *, urls: dict[str, str] | None = None, inline_bounds: tuple[float, float, float, float] | None = None
 ) -> dict[str, Any]:
@@ -224,7 +229,7 @@ def merge_detail(
     dict or None
         The same shape as ``kinds``, clipped to ``box``; ``None`` when no sector overlaps.
     """
-    secs = [s for s in sectors() if _overlaps(s.bbox, box)]
+    secs = sectors_in(box)
     if not secs:
         return None
     region = shapely.union_all([shapely.box(*s.bbox) for s in secs])

@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import basedata as bd
 
 from layers import detail_basemap as db
+from layers import load_atlas
 from layers.bundle import BASEMAP_PATH
 from layers.export.basemap import basemap_layers
 from layers.export.extent import Bounds, fit_frame
@@ -273,3 +274,20 @@ def test_print_of_the_overview_does_not_read_the_detail():
     frame = fit_frame(Bounds(38.0, 104.0, 56.0, 146.0), 1.6)
     mpp = frame.width_m / 1600
     assert mpp > db.DETAIL_MAX_M_PER_PX
+
+
+def test_detail_shores_are_credited_only_where_they_are_drawn():
+    """GSHHG's full-resolution shores (LGPL-3.0) are named in the credits of a map that draws them."""
+    from layers.export.basemap import detail_files
+    from layers.export.credits import collect_credits
+
+    atlas = load_atlas()
+    near = fit_frame(Bounds(42.30, 130.45, 42.62, 130.85), 1.6)
+    far = fit_frame(Bounds(38.0, 104.0, 56.0, 146.0), 1.6)
+    drawn = detail_files(near, near.width_m / 1600)
+    assert "khasan" in [p.stem for p in drawn]
+    assert detail_files(far, far.width_m / 1600) == ()
+    shores = "GSHHG shorelines (LGPL-3.0)"
+    assert shores in collect_credits(atlas, [], detail_paths=drawn).basemap
+    assert shores not in collect_credits(atlas, []).basemap
+    assert "GSHHG rivers (LGPL-3.0)" in collect_credits(atlas, []).basemap  # the rivers, as before

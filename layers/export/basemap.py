@@ -19,11 +19,11 @@ import shapely
 from matplotlib.path import Path as MplPath
 
 from layers.bundle import BASEMAP_PATH, basemap_bundle
-from layers.detail_basemap import DETAIL_MAX_M_PER_PX, merge_detail
+from layers.detail_basemap import DETAIL_MAX_M_PER_PX, merge_detail, sectors_in
 from layers.export.extent import Frame
 from layers.export.paths import line_path, polygon_path, project
 
-__all__ = ["DRAW_ORDER", "SEA_COLOUR", "BaseLayer", "basemap_layers", "load_basemap"]
+__all__ = ["DRAW_ORDER", "SEA_COLOUR", "BaseLayer", "basemap_layers", "detail_files", "load_basemap"]
 
 #: Sea / background colour, as behind the web map's offline basemap.
 SEA_COLOUR = "#cfe0ec"
@@ -74,6 +74,18 @@ def load_basemap(path: Path = BASEMAP_PATH) -> dict[str, Any] | None:
     return _load(str(path), path.stat().st_mtime)
 
 
+def detail_files(frame: Frame, metres_per_px: float, path: Path = BASEMAP_PATH) -> tuple[Path, ...]:
+    """The detail basemap files :func:`basemap_layers` draws for ``frame`` (their data is credited too).
+
+    The battle sectors' full-resolution files are drawn when the map is at most
+    ``DETAIL_MAX_M_PER_PX`` metres per pixel, the base map is the project's own, and a sector
+    overlaps the frame.
+    """
+    if metres_per_px > DETAIL_MAX_M_PER_PX or path != BASEMAP_PATH:
+        return ()
+    return tuple(s.path for s in sectors_in(frame.lonlat_box(margin=0.08)))
+
+
 def basemap_layers(frame: Frame, metres_per_px: float, path: Path = BASEMAP_PATH) -> list[BaseLayer] | None:
     """The basemap for ``frame``, in draw order; ``None`` when the file is absent.
 
@@ -90,7 +102,7 @@ def basemap_layers(frame: Frame, metres_per_px: float, path: Path = BASEMAP_PATH
     box = frame.lonlat_box(margin=0.08)
     tol = metres_per_px * 0.5
     kinds = data["kinds"]
-    if metres_per_px <= DETAIL_MAX_M_PER_PX and path == BASEMAP_PATH:
+    if detail_files(frame, metres_per_px, path):
         # a small extent: the battle sectors' full-resolution shore, lakes and rivers
         kinds = merge_detail(kinds, box) or kinds
     out: list[BaseLayer] = []

@@ -25,9 +25,11 @@ __all__ = [
     "short_citation",
 ]
 
-#: Licence statements of the base data, by the prefix of a basemap feature's ``source``.
+#: Licence statements of the base data, by the prefix of a basemap feature's ``source`` (the
+#: first prefix that matches; the battle sectors' detail files add GSHHG's full-resolution shores).
 BASEMAP_LICENCES: dict[str, str] = {
     "naturalearth": "Natural Earth (public domain)",
+    "gshhg_shorelines": "GSHHG shorelines (LGPL-3.0)",
     "gshhg": "GSHHG rivers (LGPL-3.0)",
 }
 _PROJECT = "Far East Frontiers"
@@ -57,9 +59,9 @@ def _basemap_sources(path: str, mtime: float) -> tuple[str, ...]:
     found: list[str] = []
     for f in doc.get("features", []):
         src = str((f.get("properties") or {}).get("source") or "")
-        for prefix, text in BASEMAP_LICENCES.items():
-            if src.startswith(prefix) and text not in found:
-                found.append(text)
+        text = next((t for prefix, t in BASEMAP_LICENCES.items() if src.startswith(prefix)), None)
+        if text is not None and text not in found:
+            found.append(text)
     return tuple(found)
 
 
@@ -143,7 +145,8 @@ _TYPE_RANK = {"book": 0, "article": 1, "chapter": 1, "report": 2, "map": 2, "dat
 
 
 def collect_credits(
-    atlas: Atlas, cited: Iterable[tuple[str, Iterable[str]]], *, basemap_path: Path = BASEMAP_PATH
+    atlas: Atlas, cited: Iterable[tuple[str, Iterable[str]]], *, basemap_path: Path = BASEMAP_PATH,
+    detail_paths: Iterable[Path] = (),
 ) -> Credits:
     """Credits for the features drawn.
 
@@ -153,6 +156,8 @@ def collect_credits(
     cited : iterable of (layer id, source keys)
         One item per drawn feature (keys of its ``sources`` and figure sources).
     basemap_path : Path
+    detail_paths : iterable of Path
+        Detail basemap files drawn too (:func:`layers.export.basemap.detail_files`).
 
     Returns
     -------
@@ -178,6 +183,6 @@ def collect_credits(
         short={k: short_citation(bib.entries[k]) if k in bib.entries else k for k in keys},
         layer_licences={lid: atlas.specs[lid].licence for lid in layers if lid in atlas.specs},
         layer_titles={lid: atlas.specs[lid].title for lid in layers if lid in atlas.specs},
-        basemap=basemap_credits(basemap_path),
+        basemap=tuple(dict.fromkeys([*basemap_credits(basemap_path), *(c for p in detail_paths for c in basemap_credits(p))])),
     )
     return cred

@@ -31,7 +31,8 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from layers.bundle import BASEMAP_PATH
 from layers.dates import from_day, to_day
-from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers
+from layers.detail_basemap import sectors_in
+from layers.export.basemap import SEA_COLOUR, BaseLayer, basemap_layers, detail_files
 from layers.export.cartography import draw_graticule, draw_north_arrow, draw_scale_bar
 from layers.export.credits import Credits, collect_credits
 from layers.export.extent import ATLAS_REGION, fit_frame
@@ -154,7 +155,10 @@ class PrintMap:
                 self.caption_lines = self.caption_lines[: max_lines - 1] + [self.caption_lines[max_lines - 1] + " …"]
             header_h += (len(self.caption_lines) * fs["legend"] * 1.3 + fs["legend"] * 0.8) / 72
         credits_w = make_layout(page.width_in, page.height_in, header_h=header_h, credits_h=0.3).credits.w
-        planned = collect_credits(self.atlas, [(lid, ()) for lid in self.request.layers], basemap_path=basemap_path)
+        # the detail shores are credited when drawn; planned for any sector in the extent (a line too many at worst)
+        maybe_detail = [x.path for x in sectors_in((self.request.bounds.west, self.request.bounds.south, self.request.bounds.east, self.request.bounds.north))] if basemap_path == BASEMAP_PATH else []
+        planned = collect_credits(self.atlas, [(lid, ()) for lid in self.request.layers], basemap_path=basemap_path,
+                                  detail_paths=maybe_detail)
         n_tail = len(wrap_text(self._credits_tail(planned), credits_w * 72, fs["credits"]))
         credit_lines = n_tail + (2 if portrait else 1)
         credits_h = credit_lines * fs["credits"] * 1.25 / 72 + 0.03
@@ -198,7 +202,8 @@ class PrintMap:
 
         in_range = [f for f in self.scene.features if f.start <= self.range_days[1] and f.end > self.range_days[0]]
         self.credits: Credits = collect_credits(self.atlas, [(f.layer, f.sources) for f in in_range],
-                                                basemap_path=basemap_path)
+                                                basemap_path=basemap_path,
+                                                detail_paths=detail_files(frame, self.metres_per_px, basemap_path))
         self._draw_header(progress)
         self.legend: LegendDrawn = self._draw_legend(self.scene.legend(in_range))
         self._draw_furniture()
