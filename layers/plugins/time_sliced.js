@@ -477,7 +477,7 @@ function fefTimeSliced(map, cfg) {
   FEF.api = { map: map, cfg: cfg, states: states, ui: ui, events: events, legend: legendCtl, renderer: renderer,
               iso: iso, human: human, report: report, inStreamlit: inStreamlit, ensureLoaded: ensureLoaded,
               baseLayers: baseLayers, realName: realName,
-              setVisible: setVisible };
+              setVisible: setVisible, swatch: swatch };
   (window.fefExtensions || []).forEach(function (ext) {
     try { ext(FEF.api); } catch (err) { FEF.errors.push("extension: " + err); }
   });

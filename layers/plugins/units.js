@@ -12,6 +12,8 @@
 (window.fefExtensions = window.fefExtensions || []).push(function fefUnits(api) {
   "use strict";
   var map = api.map, FEF = window.__fef;
+  /* the legend's swatches: time_sliced.js's drawing (SVG from validated style values, no data text) */
+  var swatch = api.swatch;
   var SIDC_RE = /^(?:[A-Za-z*-]{15}|[0-9]{20,30})$/;
   function hasMs() { return typeof ms !== "undefined" && ms && typeof ms.Symbol === "function"; }
   /* A served page leaves milsymbol out of its head (0.86 MB the overview never needs) and
@@ -476,19 +478,6 @@
 
   /* ---- when to redo legend and labels ---- */
   var pending = false, legendBox = null;
-  /* the legend's swatches (same drawing as time_sliced.js), from validated style values */
-  function swatch(shape, o) {
-    var dash = o.dashArray ? ' stroke-dasharray="' + o.dashArray + '"' : "";
-    var stroke = ' stroke="' + o.color + '" stroke-width="' + Math.min(o.weight, 5) + '" stroke-opacity="' + o.opacity + '"';
-    var fill = ' fill="' + (o.fillColor || o.color) + '" fill-opacity="' + o.fillOpacity + '"';
-    var body;
-    if (shape === "point") { body = '<circle cx="12" cy="7" r="5"' + stroke + fill + "/>"; }
-    else if (shape === "line") { body = '<line x1="1" y1="7" x2="23" y2="7"' + stroke + dash + "/>"; }
-    else if (shape === "arrow") {
-      body = '<line x1="1" y1="7" x2="17" y2="7"' + stroke + dash + '/><path d="M23 7 L15 2 L15 12 Z" fill="' + o.color + '"/>';
-    } else { body = '<rect x="2" y="2" width="20" height="10"' + stroke + fill + dash + "/>"; }
-    return '<svg width="24" height="14" aria-hidden="true">' + body + "</svg>";
-  }
   function refresh() {
     if (pending) { return; }
     pending = true;
