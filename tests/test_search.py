@@ -54,9 +54,9 @@ def test_date_is_kept_when_the_feature_existed_then_and_moved_otherwise(index):
     harbin = index.search("Harbin", day=dt.date(1930, 5, 1))[0]
     assert harbin.date == dt.date(1930, 5, 1)
     hsinking = index.search("Hsinking", day=dt.date(1925, 1, 1))[0]
-    assert hsinking.date == dt.date(1932, 3, 13)  # the day Changchun was renamed
+    assert hsinking.date == dt.date(1932, 3, 14)  # the day Changchun was renamed (State Council proclamation no. 2)
     later = index.search("Hsinking", day=dt.date(1945, 9, 2))[0]
-    assert dt.date(1932, 3, 13) <= later.date < dt.date(1945, 9, 3)
+    assert dt.date(1932, 3, 14) <= later.date < dt.date(1945, 9, 3)
 
 
 def test_every_hit_day_lies_in_the_atlas_range_and_the_feature_exists_then(index, atlas):
