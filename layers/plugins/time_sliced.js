@@ -281,17 +281,26 @@ function fefTimeSliced(map, cfg) {
     return d;
   };
   legendCtl.addTo(map);
+  /* A legend swatch as an SVG element built node by node: style values go in as attribute
+     values (setAttribute), never through an HTML parser, whatever a layer's style holds. */
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  function svgNode(tag, attrs) {
+    var n = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { if (attrs[k] !== null && attrs[k] !== undefined) { n.setAttribute(k, String(attrs[k])); } });
+    return n;
+  }
   function swatch(shape, o) {
-    var dash = o.dashArray ? ' stroke-dasharray="' + o.dashArray + '"' : "";
-    var stroke = ' stroke="' + o.color + '" stroke-width="' + Math.min(o.weight, 5) + '" stroke-opacity="' + o.opacity + '"';
-    var fill = ' fill="' + (o.fillColor || o.color) + '" fill-opacity="' + o.fillOpacity + '"';
-    var body;
-    if (shape === "point") { body = '<circle cx="12" cy="7" r="5"' + stroke + fill + "/>"; }
-    else if (shape === "line") { body = '<line x1="1" y1="7" x2="23" y2="7"' + stroke + dash + "/>"; }
+    var stroke = { stroke: o.color, "stroke-width": Math.min(o.weight, 5), "stroke-opacity": o.opacity };
+    var fill = { fill: o.fillColor || o.color, "fill-opacity": o.fillOpacity };
+    var dash = { "stroke-dasharray": o.dashArray || null };
+    var svg = svgNode("svg", { width: 24, height: 14, "aria-hidden": "true" });
+    if (shape === "point") { svg.appendChild(svgNode("circle", Object.assign({ cx: 12, cy: 7, r: 5 }, stroke, fill))); }
+    else if (shape === "line") { svg.appendChild(svgNode("line", Object.assign({ x1: 1, y1: 7, x2: 23, y2: 7 }, stroke, dash))); }
     else if (shape === "arrow") {
-      body = '<line x1="1" y1="7" x2="17" y2="7"' + stroke + dash + '/><path d="M23 7 L15 2 L15 12 Z" fill="' + o.color + '"/>';
-    } else { body = '<rect x="2" y="2" width="20" height="10"' + stroke + fill + dash + "/>"; }
-    return '<svg width="24" height="14" aria-hidden="true">' + body + "</svg>";
+      svg.appendChild(svgNode("line", Object.assign({ x1: 1, y1: 7, x2: 17, y2: 7 }, stroke, dash)));
+      svg.appendChild(svgNode("path", { d: "M23 7 L15 2 L15 12 Z", fill: o.color }));
+    } else { svg.appendChild(svgNode("rect", Object.assign({ x: 2, y: 2, width: 20, height: 10 }, stroke, fill, dash))); }
+    return svg;
   }
   function renderLegend() {
     var d = legendCtl.getContainer();
@@ -307,7 +316,7 @@ function fefTimeSliced(map, cfg) {
       st.legend.forEach(function (row) {
         var r = document.createElement("div");
         r.className = "fef-legend-row";
-        r.innerHTML = swatch(row[1], st.styles[row[2]]);
+        r.appendChild(swatch(row[1], st.styles[row[2]]));
         var t = document.createElement("span");
         t.textContent = row[0];
         r.appendChild(t);

@@ -12,7 +12,7 @@
 (window.fefExtensions = window.fefExtensions || []).push(function fefUnits(api) {
   "use strict";
   var map = api.map, FEF = window.__fef;
-  /* the legend's swatches: time_sliced.js's drawing (SVG from validated style values, no data text) */
+  /* the legend's swatches: time_sliced.js's drawing (an SVG element built with setAttribute) */
   var swatch = api.swatch;
   var SIDC_RE = /^(?:[A-Za-z*-]{15}|[0-9]{20,30})$/;
   function hasMs() { return typeof ms !== "undefined" && ms && typeof ms.Symbol === "function"; }
@@ -267,10 +267,7 @@
           var sym = makeSymbol(String(row[3] || ""), symbolFill(style), 11);
           if (sym) { sym.el.setAttribute("width", "24"); sym.el.setAttribute("height", "16"); r.appendChild(sym.el); }
         } else {
-          /* swatch: SVG from validated style numbers and colours, no data text */
-          var holder = document.createElement("span");
-          holder.innerHTML = swatch(row[1], style);
-          r.appendChild(holder.firstChild);
+          r.appendChild(swatch(row[1], style));
         }
         var t = document.createElement("span");
         t.textContent = rowText(row, title, alone);
@@ -289,10 +286,8 @@
         var r = document.createElement("div");
         r.className = "fef-legend-row fef-legend-certainty";
         r.title = String(row.text || "");
-        var holder = document.createElement("span");
-        holder.innerHTML = swatch("line", { color: "#444444", weight: 2, opacity: 1,
-          dashArray: /^[0-9 ,.]*$/.test(row.dashArray || "") ? row.dashArray : null });
-        r.appendChild(holder.firstChild);
+        r.appendChild(swatch("line", { color: "#444444", weight: 2, opacity: 1,
+          dashArray: /^[0-9 ,.]*$/.test(row.dashArray || "") ? row.dashArray : null }));
         var t = document.createElement("span");
         t.textContent = String(row.label || row.certainty);
         r.appendChild(t);
