@@ -299,8 +299,8 @@ def _on_remove_uploads() -> None:
 def _settle_view() -> ViewState:
     """Adopt a pending map report; keep the campaign and the layers consistent with the view.
 
-    Run at the top of a full run and again at the top of the map fragment (a report reruns
-    only the fragment, see below). Idempotent.
+    Run at the top of a full run, or at the top of the map fragment when only the fragment
+    reruns (a map report, see below). Idempotent.
     """
     _take_map_report(ss.get("fef_map"))
     view = ss.view
@@ -353,7 +353,7 @@ def map_and_panels() -> None:
     full = ss.pop("_prelude_ran", False)
     if not full and ss.get("_stage") == "map_only":
         st.rerun(scope="app")  # the map has painted (its first report): now the rest of the page
-    view = _settle_view()
+    view = ss.view if full else _settle_view()  # a full run settled it in the prelude
     _forget_older("goto_date")
     if not full and (view.campaign, view.layers) != ss.get("_sidebar_for"):
         st.rerun(scope="app")

@@ -47,6 +47,19 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
     return out["value"]
 
 
+def play(url: str, body: Callable[[AtlasTab], Awaitable[None]]) -> None:
+    """Open one tab (``stclient.AtlasTab``) on ``url``, run ``body`` with it, close it."""
+
+    async def main() -> None:
+        tab = AtlasTab(StSession(url), timeout_s=20.0)
+        try:
+            await body(tab)
+        finally:
+            await tab.session.close()
+
+    run_async(main)
+
+
 async def _user(url: str, i: int, until: float) -> tuple[AtlasTab, list[str], int]:
     rnd = random.Random(1000 + i)
     lo = dt.date(1918 + BAND_YEARS * i, 1, 1)
@@ -107,50 +120,42 @@ def test_a_cut_short_run_does_not_move_the_map_back(app_url: str) -> None:
     Here the browser's side is played exactly: it sends the date it held before.
     """
 
-    async def main() -> None:
-        tab = AtlasTab(StSession(app_url), timeout_s=20.0)
-        try:
-            await tab.open("date=1930-01-01")
-            d1, d2, d3 = dt.date(1931, 5, 1), dt.date(1932, 6, 2), dt.date(1933, 7, 3)
-            await tab.move([d1])
-            held = tab.session.value("goto_date")
-            await tab.move([d2])
-            tab.session.set_value("goto_date", held)  # as if the run for d2 never reached the browser
-            await tab.move([d3])  # raises SyncError if the app moves the map back to d1
-            tab.session.set_value("goto_date", [d1.isoformat()])  # the same, with a layer toggle
-            await tab.toggle(tab.layers()[0])
-            last = tab.session.last_ok
-            assert last is not None and not tab.check(last, d3)
-            # a real pick still moves the map (and the panels) there
-            pick = dt.date(1936, 2, 26)
-            tab.session.set_value("goto_date", [pick.isoformat()])
-            t0 = await tab.session.send_rerun()
-            run = await tab.session.wait_run(lambda r: tab.heading(r) == "On the map on 26 February 1936",
-                                             since=t0, timeout_s=20)
-            assert tab.obey(run) is not None and tab.date == pick
-            assert not tab.check(run, pick)
-        finally:
-            await tab.session.close()
+    async def body(tab: AtlasTab) -> None:
+        await tab.open("date=1930-01-01")
+        d1, d2, d3 = dt.date(1931, 5, 1), dt.date(1932, 6, 2), dt.date(1933, 7, 3)
+        await tab.move([d1])
+        held = tab.session.value("goto_date")
+        await tab.move([d2])
+        tab.session.set_value("goto_date", held)  # as if the run for d2 never reached the browser
+        await tab.move([d3])  # raises SyncError if the app moves the map back to d1
+        tab.session.set_value("goto_date", [d1.isoformat()])  # the same, with a layer toggle
+        await tab.toggle(tab.layers()[0])
+        last = tab.session.last_ok
+        assert last is not None and not tab.check(last, d3)
+        # a real pick still moves the map (and the panels) there
+        pick = dt.date(1936, 2, 26)
+        tab.session.set_value("goto_date", [pick.isoformat()])
+        t0 = await tab.session.send_rerun()
+        run = await tab.session.wait_run(lambda r: tab.heading(r) == "On the map on 26 February 1936",
+                                         since=t0, timeout_s=20)
+        assert tab.obey(run) is not None and tab.date == pick
+        assert not tab.check(run, pick)
 
-    run_async(main)
+    play(app_url, body)
 
 
 def test_protocol_client_sees_what_a_tab_sees(app_url: str) -> None:
     """The client itself: a link's date opens the panels on it, and a report moves them."""
 
-    async def main() -> None:
-        tab = AtlasTab(StSession(app_url), timeout_s=20.0)
-        try:
-            run = await tab.open("date=1938-07-31")
-            assert tab.date == dt.date(1938, 7, 31)
-            assert tab.heading(run) == "On the map on 31 July 1938"
-            assert not tab.check(run, tab.date)
-            assert tab.check(run, dt.date(1938, 8, 1))  # the check can fail
-            await tab.move([dt.date(1945, 8, 9)])
-            last = tab.session.last_ok
-            assert last is not None and last.query()["date"] == ["1945-08-09"]
-            assert tab.session.value("goto_date") in (["1945-08-09"], ["1945/08/09"])
-        finally:
-            await tab.session.close()
+    async def body(tab: AtlasTab) -> None:
+        run = await tab.open("date=1938-07-31")
+        assert tab.date == dt.date(1938, 7, 31)
+        assert tab.heading(run) == "On the map on 31 July 1938"
+        assert not tab.check(run, tab.date)
+        assert tab.check(run, dt.date(1938, 8, 1))  # the check can fail
+        await tab.move([dt.date(1945, 8, 9)])
+        last = tab.session.last_ok
+        assert last is not None and last.query()["date"] == ["1945-08-09"]
+        assert tab.session.value("goto_date") in (["1945-08-09"], ["1945/08/09"])
 
-    run_async(main)
+    play(app_url, body)
